@@ -1,0 +1,5 @@
+export * from '../../modules/accounts/accounts.table.ts';
+export * from '../../modules/workspaces/workspaces.table.ts';
+export * from '../audit/audit.table.ts';
+export * from '../mail/mail.table.ts';
+export * from '../secrets/secrets.table.ts';
