@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { authPlugin } from './modules/accounts/auth.plugin.ts';
+import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { workspacesRoutes } from './modules/workspaces/workspaces.routes.ts';
+import { createWorkspacesService } from './modules/workspaces/workspaces.service.ts';
+import { realtimeRoutes } from './platform/events/realtime.routes.ts';
+import { registerErrorHandler } from './platform/http/error-handler.ts';
+import type { AppDeps } from './platform/http/types.ts';
+
+export type BuildAppOptions = {
+  logger?: boolean | { level: string };
+  /** Requests per minute per client address on the API; off in tests that sign in many times. */
+  rateLimitPerMinute?: number | false;
+  webDistDir?: string;
+};
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** Builds the whole app (plugins, modules, routes) without listening: main.ts and the tests share it. */
+export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 2 * 1024 * 1024,
+    disableRequestLogging: deps.config.env === 'test',
+  });
+  app.decorate('deps', deps);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Mantine writes style attributes at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'self'"],
+        upgradeInsecureRequests: deps.config.secureCookies ? [] : null,
+      },
+    },
+    hsts: deps.config.secureCookies,
+  });
+  if (options.rateLimitPerMinute !== false) {
+    await app.register(fastifyRateLimit, {
+      max: options.rateLimitPerMinute ?? 1200,
+      timeWindow: '1 minute',
+      allowList: (req) => !req.url.startsWith('/api/'),
+    });
+  }
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'LeadFlow API',
+        version: '1.0.0',
+        description:
+          'REST API of LeadFlow. Browser sessions use the `lf_session` cookie and must echo the `lf_csrf` cookie in the `x-csrf-token` header on writes. Errors are `{ error: { code, message, field } }`. Live events arrive on the WebSocket `/api/v1/ws` as JSON `{ type, workspaceId, data, at }`.',
+      },
+      servers: [{ url: deps.config.publicUrl }],
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'lf_session' } },
+      },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  const accounts = createAccountsService(deps);
+  const workspaces = createWorkspacesService(deps, accounts);
+  await app.register(authPlugin, { accounts });
+  await app.register(
+    async (api) => {
+      await api.register(accountsRoutes, { accounts });
+      await api.register(workspacesRoutes, { workspaces });
+      await api.register(realtimeRoutes, { events: deps.events });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  let shuttingDown = false;
+  app.addHook('preClose', async () => {
+    shuttingDown = true;
+  });
+  app.get('/healthz', { schema: { tags: ['Health'], summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  app.get(
+    '/readyz',
+    { schema: { tags: ['Health'], summary: 'The app can serve: database reachable, not shutting down', response: { 200: z.object({ status: z.literal('ready'), database: z.string() }), 503: z.object({ status: z.string() }) } } },
+    async (_request, reply) => {
+      if (shuttingDown) return reply.status(503).send({ status: 'shutting_down' });
+      try {
+        await deps.database.query('SELECT 1');
+        return { status: 'ready' as const, database: deps.database.kind };
+      } catch {
+        return reply.status(503).send({ status: 'database_unavailable' });
+      }
+    },
+  );
+
+  serveWebApp(app, options.webDistDir ?? DEFAULT_WEB_DIST);
+  return app;
+}
+
+/** The built single-page app: static files, and index.html for every other browser route. */
+function serveWebApp(app: FastifyInstance, distDir: string): void {
+  const index = path.join(distDir, 'index.html');
+  if (!fs.existsSync(index)) return;
+  void app.register(fastifyStatic, { root: distDir, wildcard: false, index: false, maxAge: '1h', immutable: false });
+  const html = fs.readFileSync(index, 'utf8');
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/hooks/');
+    if (wantsPage) return reply.type('text/html').header('cache-control', 'no-cache').send(html);
+    return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` } });
+  });
+}
