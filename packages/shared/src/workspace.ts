@@ -24,6 +24,7 @@ export const workspaceSettings = z.object({
   defaultCountry: z.string(),
   /** Minutes without activity after which a browser session ends (remember-me sessions are exempt). */
   idleTimeoutMinutes: z.number().int(),
+  trashRetentionDays: z.number().int(),
   createdAt: z.string(),
 });
 
@@ -35,6 +36,7 @@ export const updateWorkspaceRequest = z
     currency: currencyField,
     defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'Use a 2-letter ISO country code'),
     idleTimeoutMinutes: z.number().int().min(5, 'At least 5 minutes').max(60 * 24 * 30, 'At most 30 days'),
+    trashRetentionDays: z.number().int().min(1, 'At least 1 day').max(3650, 'At most 10 years'),
   })
   .partial();
 

@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../platform/db/client.ts';
 import { conflict } from '../../platform/errors.ts';
 import { randomToken } from '../../platform/secrets/crypto.ts';
+import { insertDefaultPipeline } from '../pipelines/pipelines.repository.ts';
 import type { WorkspacesRepository } from './workspaces.repository.ts';
 
 /** A URL-safe address for a workspace, from its name; sign-ups use it to ask to join. */
@@ -35,5 +36,6 @@ export async function createWorkspaceRecords(
   });
   const roles = await repo.insertBuiltInRoles(tx, ws.id);
   await repo.insertMembership(tx, { workspaceId: ws.id, userId: ownerId, roleId: roles.get('owner')!.id, status: 'active', approvedBy: ownerId });
+  await insertDefaultPipeline(tx, ws.id);
   return ws;
 }

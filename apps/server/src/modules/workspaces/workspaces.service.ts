@@ -20,6 +20,7 @@ function toSettings(w: WorkspaceRow): WorkspaceSettings {
     currency: w.currency,
     defaultCountry: w.defaultCountry,
     idleTimeoutMinutes: w.idleTimeoutMinutes,
+    trashRetentionDays: w.trashRetentionDays,
     createdAt: w.createdAt.toISOString(),
   };
 }

@@ -12,6 +12,8 @@ export const workspaces = pgTable(
     currency: text('currency').notNull().default('USD'),
     defaultCountry: text('default_country').notNull().default('US'),
     idleTimeoutMinutes: integer('idle_timeout_minutes').notNull().default(480),
+    /** Deleted leads stay restorable in the trash this many days, then a daily job purges them. */
+    trashRetentionDays: integer('trash_retention_days').notNull().default(30),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('workspaces_slug_key').on(t.slug)],

@@ -1,0 +1,164 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from '../accounts/accounts.table.ts';
+import { pipelineStages, pipelines } from '../pipelines/pipelines.table.ts';
+import { workspaces } from '../workspaces/workspaces.table.ts';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export type LeadPhone = { raw: string; e164: string | null; label?: string | undefined };
+
+export const leads = pgTable(
+  'leads',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    company: text('company'),
+    /** Phones as typed, with their E.164 form when the number is valid. */
+    phones: jsonb('phones').$type<LeadPhone[]>().notNull().default([]),
+    /** E.164 numbers only: exact match for duplicate detection (GIN). */
+    phoneE164: text('phone_e164').array().notNull().default(sql`'{}'::text[]`),
+    emails: text('emails').array().notNull().default(sql`'{}'::text[]`),
+    source: text('source'),
+    campaign: text('campaign'),
+    city: text('city'),
+    state: text('state'),
+    country: text('country'),
+    zip: text('zip'),
+    timeZone: text('time_zone'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    pipelineId: uuid('pipeline_id').references(() => pipelines.id),
+    stageId: uuid('stage_id').references(() => pipelineStages.id),
+    /** Order of the card inside its board column (lower first). */
+    stagePosition: integer('stage_position').notNull().default(0),
+    score: integer('score'),
+    nextFollowUpAt: timestamp('next_follow_up_at', { withTimezone: true }),
+    lostReason: text('lost_reason'),
+    custom: jsonb('custom').$type<Record<string, unknown>>().notNull().default({}),
+    /** Where the lead came in: manual, import, api, web_form, meta, whatsapp. */
+    origin: text('origin').notNull().default('manual'),
+    /** Id in the system it came from (Meta leadgen id, import row key): unique per workspace and origin. */
+    externalId: text('external_id'),
+    /** Optimistic concurrency: every update must name the version it read. */
+    version: integer('version').notNull().default(1),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    deletedBy: uuid('deleted_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Lower-cased name and company for trigram (fuzzy, fragment) search. */
+    nameSearch: text('name_search')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(company, ''))`,
+      ),
+    /** Digits of every phone (E.164 and national forms) so a number typed in any format matches. Kept by the repository. */
+    phoneSearch: text('phone_search').notNull().default(''),
+    /** Lower-cased emails joined by spaces, for fragment search. Kept by the repository. */
+    emailSearch: text('email_search').notNull().default(''),
+    searchVector: tsvector('search_vector').generatedAlwaysAs(
+      sql`to_tsvector('simple', coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(company, '') || ' ' || coalesce(city, ''))`,
+    ),
+  },
+  (t) => [
+    index('leads_ws_created_idx').on(t.workspaceId, t.createdAt.desc(), t.id.desc()).where(sql`deleted_at IS NULL`),
+    index('leads_ws_owner_created_idx').on(t.workspaceId, t.ownerId, t.createdAt.desc(), t.id.desc()).where(sql`deleted_at IS NULL`),
+    index('leads_ws_stage_idx').on(t.workspaceId, t.stageId, t.stagePosition).where(sql`deleted_at IS NULL`),
+    index('leads_ws_updated_idx').on(t.workspaceId, t.updatedAt.desc(), t.id.desc()).where(sql`deleted_at IS NULL`),
+    index('leads_ws_deleted_idx').on(t.workspaceId, t.deletedAt).where(sql`deleted_at IS NOT NULL`),
+    index('leads_name_trgm_idx').using('gin', t.nameSearch.op('gin_trgm_ops')),
+    index('leads_phone_trgm_idx').using('gin', t.phoneSearch.op('gin_trgm_ops')),
+    index('leads_email_trgm_idx').using('gin', t.emailSearch.op('gin_trgm_ops')),
+    index('leads_search_vector_idx').using('gin', t.searchVector),
+    index('leads_phone_e164_idx').using('gin', t.phoneE164),
+    index('leads_emails_idx').using('gin', t.emails),
+    index('leads_tags_idx').using('gin', t.tags),
+    uniqueIndex('leads_external_key').on(t.workspaceId, t.origin, t.externalId),
+  ],
+);
+
+export const leadContacts = pgTable(
+  'lead_contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    role: text('role'),
+    phoneRaw: text('phone_raw'),
+    phoneE164: text('phone_e164'),
+    email: text('email'),
+    linkedin: text('linkedin'),
+    position: integer('position').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('lead_contacts_lead_idx').on(t.leadId)],
+);
+
+/**
+ * One timeline for everything that happens to a lead. Later modules (messages, calls, tasks, assignments)
+ * add their own `type`s here instead of their own timelines.
+ */
+export const activities = pgTable(
+  'activities',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    /** Users @mentioned in a note, for notifications. */
+    mentions: uuid('mentions').array().notNull().default(sql`'{}'::uuid[]`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }),
+  },
+  (t) => [index('activities_lead_idx').on(t.leadId, t.id.desc())],
+);
+
+export const savedViews = pgTable(
+  'saved_views',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** Shared views are visible to the whole workspace; private ones to their owner. */
+    shared: boolean('shared').notNull().default(false),
+    query: jsonb('query').$type<Record<string, unknown>>().notNull(),
+    columns: text('columns').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('saved_views_ws_idx').on(t.workspaceId)],
+);
