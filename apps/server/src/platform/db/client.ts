@@ -29,13 +29,22 @@ export type Database = {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
+  /** PGlite only: the whole data folder as a tarball, to start other instances from (test fixtures). */
+  snapshot?: () => Promise<Blob>;
 };
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 /** Any constant works; it only has to be the same for every instance of the app. */
 const MIGRATION_LOCK_KEY = 7_241_100_001;
 
-export type DatabaseOptions = { databaseUrl?: string; dataDir?: string; poolSize?: number; inMemory?: boolean };
+export type DatabaseOptions = {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  poolSize?: number;
+  inMemory?: boolean;
+  /** PGlite only: start from a snapshot taken with `snapshot()` instead of an empty database. */
+  loadSnapshot?: Blob;
+};
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const database = options.databaseUrl
@@ -96,7 +105,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   }
   let client: PGlite;
   try {
-    client = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+    client = await PGlite.create({ dataDir, extensions: { pg_trgm }, ...(options.loadSnapshot ? { loadDataDir: options.loadSnapshot } : {}) });
   } catch (err) {
     releaseLock();
     throw err;
@@ -121,6 +130,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     async notify(channel, payload) {
       await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
+    snapshot: () => client.dumpDataDir('none'),
     async close() {
       try {
         await client.close();
