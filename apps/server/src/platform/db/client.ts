@@ -60,6 +60,7 @@ function openPostgres(url: string, poolSize: number): Database {
   pool.on('error', () => undefined);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   const listeners: pg.Client[] = [];
+  let closed = false;
   return {
     kind: 'postgres',
     db,
@@ -71,23 +72,46 @@ function openPostgres(url: string, poolSize: number): Database {
       await pool.query(text);
     },
     async listen(channel, onPayload) {
-      const client = new pg.Client({ connectionString: url });
-      client.on('error', () => undefined);
-      await client.connect();
-      client.on('notification', (n) => {
-        if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
-      });
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      listeners.push(client);
+      let stopped = false;
+      let client: pg.Client | undefined;
+      let retryMs = 250;
+      // A dropped LISTEN connection would silently stop real-time fan-out: reconnect with backoff.
+      const connect = async (): Promise<void> => {
+        const c = new pg.Client({ connectionString: url });
+        const reconnect = () => {
+          if (stopped || closed || client !== c) return;
+          client = undefined;
+          listeners.splice(listeners.indexOf(c), 1);
+          setTimeout(() => void connect().catch(reconnect), retryMs).unref();
+          retryMs = Math.min(retryMs * 2, 10_000);
+        };
+        c.on('error', reconnect);
+        c.on('end', reconnect);
+        c.on('notification', (n) => {
+          if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+        });
+        client = c;
+        listeners.push(c);
+        await c.connect();
+        await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        retryMs = 250;
+      };
+      await connect();
       return async () => {
-        listeners.splice(listeners.indexOf(client), 1);
-        await client.end().catch(() => undefined);
+        stopped = true;
+        const c = client;
+        client = undefined;
+        if (c) {
+          listeners.splice(listeners.indexOf(c), 1);
+          await c.end().catch(() => undefined);
+        }
       };
     },
     async notify(channel, payload) {
       await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
     async close() {
+      closed = true;
       await Promise.all(listeners.map((c) => c.end().catch(() => undefined)));
       await pool.end();
     },
