@@ -35,7 +35,6 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     logger: options.logger ?? false,
     trustProxy: deps.config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
-    disableRequestLogging: deps.config.env === 'test',
   });
   app.decorate('deps', deps);
   app.setValidatorCompiler(validatorCompiler);
@@ -122,15 +121,14 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   return app;
 }
 
-/** The built single-page app: static files, and index.html for every other browser route. */
+/** The built single-page app (when built): static files, and index.html for every other browser route. */
 function serveWebApp(app: FastifyInstance, distDir: string): void {
   const index = path.join(distDir, 'index.html');
-  if (!fs.existsSync(index)) return;
-  void app.register(fastifyStatic, { root: distDir, wildcard: false, index: false, maxAge: '1h', immutable: false });
-  const html = fs.readFileSync(index, 'utf8');
+  const html = fs.existsSync(index) ? fs.readFileSync(index, 'utf8') : null;
+  if (html) void app.register(fastifyStatic, { root: distDir, wildcard: false, index: false, maxAge: '1h' });
   app.setNotFoundHandler((request, reply) => {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/hooks/');
-    if (wantsPage) return reply.type('text/html').header('cache-control', 'no-cache').send(html);
+    if (html && wantsPage) return reply.type('text/html').header('cache-control', 'no-cache').send(html);
     return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` } });
   });
 }
