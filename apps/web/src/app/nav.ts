@@ -1,0 +1,39 @@
+import type { Permission } from '@leadflow/shared/permissions';
+import type { Icon } from '@tabler/icons-react';
+import {
+  IconBuilding,
+  IconHistory,
+  IconHome,
+  IconMail,
+  IconShieldLock,
+  IconUsers,
+} from '@tabler/icons-react';
+import type { LinkProps } from '@tanstack/react-router';
+import type { ParseKeys } from 'i18next';
+
+export type NavSection = 'main' | 'settings';
+
+export type NavItem = {
+  to: NonNullable<LinkProps['to']>;
+  label: ParseKeys;
+  icon: Icon;
+  section: NavSection;
+  /** Shown only to users whose role holds this permission. */
+  permission?: Permission;
+};
+
+/** The navigation, in order. Each new area of the app adds its entry here. */
+export const NAV_ITEMS: NavItem[] = [
+  { to: '/', label: 'nav.home', icon: IconHome, section: 'main' },
+  { to: '/settings/workspace', label: 'nav.workspace', icon: IconBuilding, section: 'settings', permission: 'workspace.manage' },
+  { to: '/settings/users', label: 'nav.users', icon: IconUsers, section: 'settings', permission: 'users.view' },
+  { to: '/settings/roles', label: 'nav.roles', icon: IconShieldLock, section: 'settings', permission: 'roles.manage' },
+  { to: '/settings/outbox', label: 'nav.outbox', icon: IconMail, section: 'settings', permission: 'outbox.view' },
+  { to: '/settings/audit', label: 'nav.audit', icon: IconHistory, section: 'settings', permission: 'audit.view' },
+];
+
+export function visibleNavItems(can: (permission: Permission) => boolean, section?: NavSection): NavItem[] {
+  return NAV_ITEMS.filter(
+    (item) => (section === undefined || item.section === section) && (!item.permission || can(item.permission)),
+  );
+}

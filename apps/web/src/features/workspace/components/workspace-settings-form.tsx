@@ -1,0 +1,106 @@
+import { LOCALES } from '@leadflow/shared/fields';
+import type { WorkspaceSettings } from '@leadflow/shared/workspace';
+import { updateWorkspaceRequest } from '@leadflow/shared/workspace';
+import { Button, Group, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useTranslation } from 'react-i18next';
+import { TimeZoneSelect } from '@/components/time-zone-select';
+import { applyFormErrors, zodResolver } from '@/lib/form';
+import { isLocale, LANGUAGE_NAMES } from '@/lib/i18n';
+import { notifySuccess } from '@/lib/notify';
+import { useUpdateWorkspace } from '../api/update-workspace';
+
+type WorkspaceValues = Pick<
+  WorkspaceSettings,
+  'name' | 'timeZone' | 'locale' | 'currency' | 'defaultCountry' | 'idleTimeoutMinutes'
+>;
+
+type WorkspaceSettingsFormProps = { workspace: WorkspaceSettings; canManage: boolean };
+
+export function WorkspaceSettingsForm({ workspace, canManage }: WorkspaceSettingsFormProps) {
+  const { t } = useTranslation();
+  const updateWorkspace = useUpdateWorkspace();
+  const form = useForm<WorkspaceValues>({
+    initialValues: {
+      name: workspace.name,
+      timeZone: workspace.timeZone,
+      locale: workspace.locale,
+      currency: workspace.currency,
+      defaultCountry: workspace.defaultCountry,
+      idleTimeoutMinutes: workspace.idleTimeoutMinutes,
+    },
+    transformValues: (values) => ({
+      ...values,
+      currency: values.currency.trim().toUpperCase(),
+      defaultCountry: values.defaultCountry.trim().toUpperCase(),
+    }),
+    validate: zodResolver(updateWorkspaceRequest, (values: WorkspaceValues) => ({
+      ...values,
+      currency: values.currency.trim().toUpperCase(),
+      defaultCountry: values.defaultCountry.trim().toUpperCase(),
+    })),
+  });
+
+  const submit = form.onSubmit((values) =>
+    updateWorkspace.mutate(values, {
+      onSuccess: (saved) => {
+        form.setValues(saved);
+        form.resetDirty();
+        notifySuccess(t('workspace.settings.saved'));
+      },
+      onError: (error) => applyFormErrors(form, error),
+    }),
+  );
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <fieldset disabled={!canManage} style={{ border: 0, padding: 0, margin: 0 }}>
+        <Stack>
+          <Text size="sm" c="dimmed">
+            {t('workspace.settings.slugInfo', { slug: workspace.slug })}
+          </Text>
+          <TextInput label={t('workspace.name')} required {...form.getInputProps('name')} />
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TimeZoneSelect label={t('common.timeZone')} {...form.getInputProps('timeZone')} />
+            <Select
+              label={t('workspace.settings.locale')}
+              data={LOCALES.map((locale) => ({ value: locale, label: LANGUAGE_NAMES[locale] }))}
+              allowDeselect={false}
+              {...form.getInputProps('locale')}
+              onChange={(value) => {
+                if (isLocale(value)) form.setFieldValue('locale', value);
+              }}
+            />
+            <TextInput
+              label={t('workspace.settings.currency')}
+              description={t('workspace.settings.currencyHint')}
+              maxLength={3}
+              {...form.getInputProps('currency')}
+            />
+            <TextInput
+              label={t('workspace.settings.defaultCountry')}
+              description={t('workspace.settings.defaultCountryHint')}
+              maxLength={2}
+              {...form.getInputProps('defaultCountry')}
+            />
+            <NumberInput
+              label={t('workspace.settings.idleTimeout')}
+              description={t('workspace.settings.idleTimeoutHint')}
+              min={5}
+              max={60 * 24 * 30}
+              allowDecimal={false}
+              {...form.getInputProps('idleTimeoutMinutes')}
+            />
+          </SimpleGrid>
+          {canManage ? (
+            <Group justify="flex-end">
+              <Button type="submit" loading={updateWorkspace.isPending}>
+                {t('common.save')}
+              </Button>
+            </Group>
+          ) : null}
+        </Stack>
+      </fieldset>
+    </form>
+  );
+}

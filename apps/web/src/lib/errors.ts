@@ -1,0 +1,43 @@
+import { ApiError } from '@/lib/api-client';
+import { i18n } from '@/lib/i18n';
+
+/** English messages of the shared zod field schemas, mapped to translation keys. */
+const MESSAGE_KEYS = {
+  'Enter a valid email address': 'validation.email',
+  'Email is too long': 'validation.emailTooLong',
+  'Name is required': 'validation.required',
+  'Password is required': 'validation.required',
+  'Current password is required': 'validation.required',
+  'Name is too long': 'validation.nameTooLong',
+  'Use lowercase letters, digits and dashes': 'validation.slug',
+  'Enter the 6-digit code': 'validation.totp',
+  'Give either the 6-digit code or a recovery code': 'validation.codeOrRecovery',
+  'Unknown time zone': 'validation.timeZone',
+  'Use a 3-letter ISO currency code': 'validation.currency',
+  'Use a 2-letter ISO country code': 'validation.country',
+  'At least 5 minutes': 'validation.idleMin',
+  'At most 30 days': 'validation.idleMax',
+  'Must be a UUID': 'validation.invalid',
+} as const;
+
+type KnownMessage = keyof typeof MESSAGE_KEYS;
+
+function isKnownMessage(message: string): message is KnownMessage {
+  return Object.hasOwn(MESSAGE_KEYS, message);
+}
+
+/** Translates a validation message from the shared schemas (client or server side), else returns it unchanged. */
+export function translateMessage(message: string): string | null {
+  return isKnownMessage(message) ? i18n.t(MESSAGE_KEYS[message]) : null;
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return i18n.t(`errors.${error.code}`);
+  if (error instanceof TypeError && error.message.toLowerCase().includes('fetch')) return i18n.t('errors.NETWORK');
+  return i18n.t('errors.INTERNAL');
+}
+
+/** Errors that are not the server's answer are bugs: they go to the console for whoever debugs. */
+export function reportUnexpected(error: unknown): void {
+  if (!(error instanceof ApiError)) console.error('DBG', String(error), error);
+}
