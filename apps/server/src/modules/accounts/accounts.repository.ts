@@ -70,7 +70,7 @@ export function createAccountsRepository(db: Db) {
 
     async insertSession(
       values: Pick<SessionRow, 'tokenHash' | 'userId' | 'remember' | 'twoFactorPending' | 'expiresAt'> &
-        Partial<Pick<SessionRow, 'workspaceId' | 'ip' | 'userAgent'>>,
+        Partial<Pick<SessionRow, 'workspaceId' | 'ip' | 'userAgent' | 'lastSeenAt'>>,
       tx: DbOrTx = db,
     ): Promise<SessionRow> {
       const [row] = await tx.insert(sessions).values(values).returning();

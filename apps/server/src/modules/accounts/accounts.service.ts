@@ -50,6 +50,8 @@ export function createAccountsService(deps: AppDeps) {
       remember: opts.remember,
       twoFactorPending: opts.twoFactorPending,
       expiresAt: new Date(now().getTime() + ttl),
+      // The app's clock, not the database's: idle timeouts compare against it.
+      lastSeenAt: now(),
       workspaceId: opts.workspaceId ?? null,
       ip: client.ip,
       userAgent: client.userAgent?.slice(0, 300) ?? null,
