@@ -26,6 +26,7 @@ export const LEAD_STANDARD_FIELDS = [
   'createdAt',
   'updatedAt',
   'lastActivityAt',
+  'cameBackAt',
 ] as const;
 export type LeadStandardField = (typeof LEAD_STANDARD_FIELDS)[number];
 
@@ -187,6 +188,8 @@ export const lead = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   lastActivityAt: z.string(),
+  /** Last time a known person submitted again through a capture channel ("came back"); null if never. */
+  cameBackAt: z.string().nullable(),
   deletedAt: z.string().nullable(),
 });
 export type Lead = z.infer<typeof lead>;
@@ -281,6 +284,8 @@ export const exportRequestParams = z.object({
   query: z.string().max(20000).optional(),
   columns: z.string().max(4000).optional(),
   format: z.enum(['csv', 'xlsx']).default('csv'),
+  /** The workspace, for a download link that cannot send the x-workspace-id header. */
+  workspaceId: z.uuid().optional(),
 });
 
 export const savedView = z.object({

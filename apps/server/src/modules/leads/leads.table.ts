@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
-  customType,
   index,
   integer,
   jsonb,
@@ -15,8 +14,7 @@ import {
 import { users } from '../accounts/accounts.table.ts';
 import { pipelineStages, pipelines } from '../pipelines/pipelines.table.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
-
-const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+import { NAME_SEARCH_SQL } from './search-text.ts';
 
 export type LeadPhone = { raw: string; e164: string | null; label?: string | undefined };
 
@@ -62,32 +60,32 @@ export const leads = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Last time a known person submitted again through a capture channel (Meta, web form, intake API). */
+    cameBackAt: timestamp('came_back_at', { withTimezone: true }),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     deletedBy: uuid('deleted_by').references(() => users.id, { onDelete: 'set null' }),
-    /** Lower-cased name and company for trigram (fuzzy, fragment) search. */
-    nameSearch: text('name_search')
-      .notNull()
-      .generatedAlwaysAs(
-        sql`lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(company, ''))`,
-      ),
+    /** Name and company without case or accents (search-text.ts) for trigram (fragment, typo) search. */
+    nameSearch: text('name_search').notNull().generatedAlwaysAs(sql.raw(NAME_SEARCH_SQL)),
     /** Digits of every phone (E.164 and national forms) so a number typed in any format matches. Kept by the repository. */
     phoneSearch: text('phone_search').notNull().default(''),
     /** Lower-cased emails joined by spaces, for fragment search. Kept by the repository. */
     emailSearch: text('email_search').notNull().default(''),
-    searchVector: tsvector('search_vector').generatedAlwaysAs(
-      sql`to_tsvector('simple', coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(company, '') || ' ' || coalesce(city, ''))`,
-    ),
   },
   (t) => [
     index('leads_ws_created_idx').on(t.workspaceId, t.createdAt.desc(), t.id.desc()).where(sql`deleted_at IS NULL`),
     index('leads_ws_owner_created_idx').on(t.workspaceId, t.ownerId, t.createdAt.desc(), t.id.desc()).where(sql`deleted_at IS NULL`),
     index('leads_ws_stage_idx').on(t.workspaceId, t.stageId, t.stagePosition).where(sql`deleted_at IS NULL`),
     index('leads_ws_updated_idx').on(t.workspaceId, t.updatedAt.desc(), t.id.desc()).where(sql`deleted_at IS NULL`),
+    // Sorts people use most: ORDER BY <column> DESC NULLS LAST, id DESC NULLS LAST reads the index forwards;
+    // ascending pages read it backwards (lead-list.repository.ts splits nullable keys into non-null and null parts).
+    index('leads_ws_score_idx').on(t.workspaceId, t.score.desc(), t.id.desc()).where(sql`deleted_at IS NULL`),
+    index('leads_ws_follow_up_idx').on(t.workspaceId, t.nextFollowUpAt.desc(), t.id.desc()).where(sql`deleted_at IS NULL`),
+    index('leads_ws_last_activity_idx').on(t.workspaceId, t.lastActivityAt.desc(), t.id.desc()).where(sql`deleted_at IS NULL`),
+    index('leads_ws_came_back_idx').on(t.workspaceId, t.cameBackAt.desc(), t.id.desc()).where(sql`came_back_at IS NOT NULL AND deleted_at IS NULL`),
     index('leads_ws_deleted_idx').on(t.workspaceId, t.deletedAt).where(sql`deleted_at IS NOT NULL`),
     index('leads_name_trgm_idx').using('gin', t.nameSearch.op('gin_trgm_ops')),
     index('leads_phone_trgm_idx').using('gin', t.phoneSearch.op('gin_trgm_ops')),
     index('leads_email_trgm_idx').using('gin', t.emailSearch.op('gin_trgm_ops')),
-    index('leads_search_vector_idx').using('gin', t.searchVector),
     index('leads_phone_e164_idx').using('gin', t.phoneE164),
     index('leads_emails_idx').using('gin', t.emails),
     index('leads_tags_idx').using('gin', t.tags),

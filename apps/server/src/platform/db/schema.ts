@@ -6,3 +6,5 @@ export * from '../secrets/secrets.table.ts';
 export * from '../../modules/pipelines/pipelines.table.ts';
 export * from '../../modules/custom-fields/custom-fields.table.ts';
 export * from '../../modules/leads/leads.table.ts';
+export * from '../../modules/capture/capture.table.ts';
+export * from '../../modules/web-forms/web-forms.table.ts';

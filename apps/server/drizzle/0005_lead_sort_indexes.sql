@@ -1,0 +1,3 @@
+CREATE INDEX "leads_ws_score_idx" ON "leads" USING btree ("workspace_id","score" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX "leads_ws_follow_up_idx" ON "leads" USING btree ("workspace_id","next_follow_up_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX "leads_ws_last_activity_idx" ON "leads" USING btree ("workspace_id","last_activity_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE deleted_at IS NULL;
