@@ -31,6 +31,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run the job workers in this process (turn off on web-only instances). */
   JOBS_ENABLED: boolFromEnv.default(true),
+  /** Base URL of the Meta Graph API; a local fake for demos. */
+  META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
 });
 
 export type Config = {
@@ -50,6 +52,7 @@ export type Config = {
   mailFrom: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   jobsEnabled: boolean;
+  metaGraphUrl: string;
 };
 
 export class ConfigError extends Error {}
@@ -80,5 +83,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     jobsEnabled: e.JOBS_ENABLED,
+    metaGraphUrl: e.META_GRAPH_URL.replace(/\/$/, ''),
   };
 }

@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../platform/db/client.ts';
+import { memberships, roles, workspaces } from '../workspaces/workspaces.table.ts';
 import { loginThrottle, passwordResetTokens, recoveryCodes, sessions, users } from './accounts.table.ts';
 
 export type UserRow = typeof users.$inferSelect;
@@ -84,6 +85,35 @@ export function createAccountsRepository(db: Db) {
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(eq(sessions.tokenHash, tokenHash));
       return row;
+    },
+
+    /**
+     * Everything a request needs to know about its caller in one round trip: the session, its user, and their
+     * membership (status, role, permissions) of the requested workspace, else of the session's last workspace.
+     * `membership` is null when the user has none there.
+     */
+    async findSessionContext(tokenHash: string, requestedWorkspaceId: string | undefined) {
+      const workspaceId = requestedWorkspaceId ? sql`${requestedWorkspaceId}::uuid` : sql`${sessions.workspaceId}`;
+      const [row] = await db
+        .select({
+          session: sessions,
+          user: users,
+          workspace: workspaces,
+          membership: { status: memberships.status, roleId: roles.id, roleKey: roles.key, permissions: roles.permissions },
+        })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .leftJoin(memberships, and(eq(memberships.userId, sessions.userId), sql`${memberships.workspaceId} = ${workspaceId}`))
+        .leftJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+        .leftJoin(roles, eq(roles.id, memberships.roleId))
+        .where(eq(sessions.tokenHash, tokenHash));
+      if (!row) return undefined;
+      const { membership, workspace } = row;
+      return {
+        session: row.session,
+        user: row.user,
+        membership: membership?.status && membership.roleId && workspace ? { workspace, status: membership.status, roleId: membership.roleId, roleKey: membership.roleKey!, permissions: membership.permissions! } : null,
+      };
     },
 
     async touchSession(id: string, at: Date): Promise<void> {

@@ -261,7 +261,8 @@ export function createAccountsService(deps: AppDeps) {
       token: string,
       requestedWorkspaceId: string | undefined,
     ): Promise<{ auth: AuthState } | { expired: true } | null> {
-      const found = await accounts.findSessionWithUser(sha256(token));
+      // One query on the hot path: session, user and the membership of the requested (or last) workspace.
+      const found = await accounts.findSessionContext(sha256(token), requestedWorkspaceId);
       if (!found || found.session.twoFactorPending) return null;
       const { session, user } = found;
       const at = now();
@@ -269,9 +270,8 @@ export function createAccountsService(deps: AppDeps) {
         await accounts.deleteSession(session.id);
         return { expired: true };
       }
-      let ctx = requestedWorkspaceId ? await workspaces.membershipContext(user.id, requestedWorkspaceId) : undefined;
+      let ctx = found.membership ?? undefined;
       if (requestedWorkspaceId && !ctx) throw notFound('Workspace');
-      if (!ctx && session.workspaceId) ctx = await workspaces.membershipContext(user.id, session.workspaceId);
       if (!ctx) {
         const first = (await workspaces.membershipsOfUser(user.id)).find((m) => m.status !== 'disabled');
         if (first) {

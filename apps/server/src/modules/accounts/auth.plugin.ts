@@ -9,6 +9,18 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
+ * The workspace a request names: the x-workspace-id header, or for a GET a `workspaceId` query parameter — a
+ * download link (an export) cannot send headers, and a GET changes nothing, so a link cannot be used to act.
+ */
+function requestedWorkspace(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-workspace-id'];
+  if (typeof header === 'string') return UUID.test(header) ? header : undefined;
+  if (request.method !== 'GET') return undefined;
+  const param = (request.query as Record<string, unknown> | undefined)?.workspaceId;
+  return typeof param === 'string' && UUID.test(param) ? param : undefined;
+}
+
+/**
  * Resolves the session on every API request and enforces each route's declared access and permission.
  * Routes are members-only unless they say otherwise, so a forgotten declaration fails closed.
  */
@@ -33,8 +45,7 @@ export const authPlugin = fp(
       const token = request.cookies[SESSION_COOKIE];
       let expired = false;
       if (token) {
-        const header = request.headers['x-workspace-id'];
-        const requested = typeof header === 'string' && UUID.test(header) ? header : undefined;
+        const requested = requestedWorkspace(request);
         const resolved = await opts.accounts.resolveSession(token, requested);
         if (resolved && 'auth' in resolved) request.auth = resolved.auth;
         else if (resolved && 'expired' in resolved) {

@@ -1,21 +1,28 @@
+import { getTableColumns } from 'drizzle-orm';
 import type { Lead } from '@leadflow/shared/leads';
 import { users } from '../accounts/accounts.table.ts';
 import { pipelineStages } from '../pipelines/pipelines.table.ts';
 import { leads } from './leads.table.ts';
+
+// The search columns exist for the trigram indexes; nothing reads them back (they are as long as the rest).
+const { nameSearch: _name, phoneSearch: _phone, emailSearch: _email, ...leadColumns } = getTableColumns(leads);
+
+/** A lead as reads return it: every column but the search ones. */
+export type LeadView = Omit<typeof leads.$inferSelect, 'nameSearch' | 'phoneSearch' | 'emailSearch'>;
 
 /**
  * The columns every lead read selects (lists, lead page, exports), with the owner's name and the stage.
  * Use with `.from(leads).leftJoin(users, eq(users.id, leads.ownerId)).leftJoin(pipelineStages, eq(pipelineStages.id, leads.stageId))`.
  */
 export const leadSelection = {
-  lead: leads,
+  lead: leadColumns,
   ownerName: users.name,
   stageName: pipelineStages.name,
   stageKind: pipelineStages.kind,
 };
 
 export type LeadRow = {
-  lead: typeof leads.$inferSelect;
+  lead: LeadView;
   ownerName: string | null;
   stageName: string | null;
   stageKind: 'open' | 'won' | 'lost' | null;
@@ -59,6 +66,7 @@ export function toLead(row: LeadRow): Lead {
     createdAt: l.createdAt.toISOString(),
     updatedAt: l.updatedAt.toISOString(),
     lastActivityAt: l.lastActivityAt.toISOString(),
+    cameBackAt: iso(l.cameBackAt),
     deletedAt: iso(l.deletedAt),
   };
 }

@@ -50,6 +50,19 @@ describe('event bus on the database', () => {
     ]);
   });
 
+  it('publishes many events in one round trip, in order, and refuses the batch if one is too large', async () => {
+    const { received, unsubscribe, until } = record(bus);
+    const many = Array.from({ length: 150 }, (_, i) => ({ workspaceId: WORKSPACE, type: `batch.${i}`, data: { i } }));
+    await bus.publishMany(many);
+    await until('batch.149');
+    expect(received.map((e) => e.type)).toEqual(many.map((e) => e.type));
+    await expect(bus.publishMany([{ workspaceId: WORKSPACE, type: 'small', data: {} }, { workspaceId: WORKSPACE, type: 'big', data: { rows: 'x'.repeat(8000) } }])).rejects.toThrow(/Send ids/);
+    await bus.publish({ workspaceId: WORKSPACE, type: 'after-batch', data: {} });
+    await until('after-batch');
+    unsubscribe();
+    expect(received.map((e) => e.type)).not.toContain('small');
+  });
+
   it('refuses an event too large for NOTIFY and asks for ids instead', async () => {
     const { received, unsubscribe, until } = record(bus);
     await expect(

@@ -10,6 +10,8 @@ export type ReceivedEvent = BusEvent & { at: string };
 
 export type EventBus = {
   publish(event: BusEvent): Promise<void>;
+  /** Several events in one round trip (a batch of captured leads), in order; same rules as `publish`. */
+  publishMany(events: BusEvent[]): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe(handler: (event: ReceivedEvent) => void): () => void;
   start(): Promise<void>;
@@ -37,6 +39,14 @@ export function createEventBus(database: Database, { logger = consoleLogger }: O
   return {
     async publish(event) {
       await database.notify(CHANNEL, encode(event));
+    },
+    async publishMany(events) {
+      // Encoded first: one oversized event refuses the batch before anything is sent.
+      const payloads = events.map(encode);
+      for (let i = 0; i < payloads.length; i += 100) {
+        const chunk = payloads.slice(i, i + 100);
+        await database.query(`SELECT ${chunk.map((_, k) => `pg_notify($1, $${k + 2})`).join(', ')}`, [CHANNEL, ...chunk]);
+      }
     },
     subscribe: (handler) => subscribers.add(handler),
     async start() {
@@ -74,6 +84,9 @@ export function createLocalEventBus({ logger = consoleLogger }: Options = {}): E
         const received = decode(payload);
         if (received) subscribers.deliver(received);
       });
+    },
+    async publishMany(events) {
+      for (const event of events) await this.publish(event);
     },
     subscribe: (handler) => subscribers.add(handler),
     async start() {
