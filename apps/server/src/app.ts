@@ -14,8 +14,23 @@ import { z } from 'zod';
 import { authPlugin } from './modules/accounts/auth.plugin.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { captureRoutes } from './modules/capture/capture.routes.ts';
+import { apiKeysRoutes, intakeRoutes } from './modules/capture/intake.routes.ts';
+import { createIntakeService } from './modules/capture/intake.service.ts';
+import { createMetaService, registerCaptureJobs } from './modules/capture/meta.service.ts';
+import { metaWebhookRoutes } from './modules/capture/meta-webhook.routes.ts';
+import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
+import { createCustomFieldsService } from './modules/custom-fields/custom-fields.service.ts';
+import { leadListRoutes } from './modules/leads/lead-list.routes.ts';
+import { leadsRoutes } from './modules/leads/leads.routes.ts';
+import { createLeadsService } from './modules/leads/leads.service.ts';
+import { createTrashService, registerTrashJobs } from './modules/leads/trash.service.ts';
+import { createPipelinesRepository } from './modules/pipelines/pipelines.repository.ts';
+import { pipelinesRoutes } from './modules/pipelines/pipelines.routes.ts';
 import { workspacesRoutes } from './modules/workspaces/workspaces.routes.ts';
 import { createWorkspacesService } from './modules/workspaces/workspaces.service.ts';
+import { publicWebFormRoutes, webFormsRoutes } from './modules/web-forms/web-forms.routes.ts';
+import { createWebFormsService, registerWebFormJobs } from './modules/web-forms/web-forms.service.ts';
 import { realtimeRoutes } from './platform/events/realtime.routes.ts';
 import { registerErrorHandler } from './platform/http/error-handler.ts';
 import type { AppDeps } from './platform/http/types.ts';
@@ -88,15 +103,34 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
 
   const accounts = createAccountsService(deps);
   const workspaces = createWorkspacesService(deps, accounts);
+  const customFields = createCustomFieldsService(deps);
+  const leads = createLeadsService(deps, { workspaces, customFields });
+  const trash = createTrashService(deps);
+  await registerTrashJobs(deps, trash);
+  const meta = createMetaService(deps);
+  await registerCaptureJobs(deps, meta);
+  const intake = createIntakeService(deps);
+  const webForms = createWebFormsService(deps, { customFields, leads });
+  await registerWebFormJobs(deps, webForms);
   await app.register(authPlugin, { accounts });
   await app.register(
     async (api) => {
       await api.register(accountsRoutes, { accounts });
       await api.register(workspacesRoutes, { workspaces });
+      await api.register(pipelinesRoutes, { pipelines: createPipelinesRepository(deps.database.db) });
+      await api.register(customFieldsRoutes, { customFields });
+      await api.register(leadsRoutes, { leads, trash });
+      await api.register(leadListRoutes);
       await api.register(realtimeRoutes, { events: deps.events });
+      await api.register(captureRoutes, { meta });
+      await api.register(apiKeysRoutes, { intake });
+      await api.register(webFormsRoutes, { webForms });
     },
     { prefix: '/api/v1' },
   );
+  await app.register(metaWebhookRoutes, { meta });
+  await app.register(intakeRoutes, { intake });
+  await app.register(publicWebFormRoutes, { webForms });
 
   let shuttingDown = false;
   app.addHook('preClose', async () => {
