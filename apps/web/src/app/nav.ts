@@ -1,11 +1,16 @@
 import type { Permission } from '@leadflow/shared/permissions';
 import type { Icon } from '@tabler/icons-react';
 import {
+  IconAddressBook,
   IconBuilding,
+  IconClipboardText,
+  IconForms,
   IconHistory,
   IconHome,
   IconMail,
+  IconPlugConnected,
   IconShieldLock,
+  IconTrash,
   IconUsers,
 } from '@tabler/icons-react';
 import type { LinkProps } from '@tanstack/react-router';
@@ -24,12 +29,17 @@ export type NavItem = {
 
 /** The navigation, in order. Each new area of the app adds its entry here. */
 export const NAV_ITEMS: NavItem[] = [
+  { to: '/leads', label: 'nav.leads', icon: IconAddressBook, section: 'main' },
   { to: '/', label: 'nav.home', icon: IconHome, section: 'main' },
   { to: '/settings/workspace', label: 'nav.workspace', icon: IconBuilding, section: 'settings', permission: 'workspace.manage' },
   { to: '/settings/users', label: 'nav.users', icon: IconUsers, section: 'settings', permission: 'users.view' },
   { to: '/settings/roles', label: 'nav.roles', icon: IconShieldLock, section: 'settings', permission: 'roles.manage' },
   { to: '/settings/outbox', label: 'nav.outbox', icon: IconMail, section: 'settings', permission: 'outbox.view' },
   { to: '/settings/audit', label: 'nav.audit', icon: IconHistory, section: 'settings', permission: 'audit.view' },
+  { to: '/settings/fields', label: 'nav.fields', icon: IconForms, section: 'settings', permission: 'fields.manage' },
+  { to: '/settings/integrations', label: 'nav.integrations', icon: IconPlugConnected, section: 'settings', permission: 'integrations.manage' },
+  { to: '/settings/web-forms', label: 'nav.webForms', icon: IconClipboardText, section: 'settings', permission: 'marketing.manage' },
+  { to: '/trash', label: 'nav.trash', icon: IconTrash, section: 'settings', permission: 'trash.manage' },
 ];
 
 export function visibleNavItems(can: (permission: Permission) => boolean, section?: NavSection): NavItem[] {

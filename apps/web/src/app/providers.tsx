@@ -17,7 +17,7 @@ export function AppProviders({ children }: { children: ReactNode }) {
     <I18nextProvider i18n={i18n}>
       <MantineProvider theme={theme} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
         <Suspense fallback={null}>
-          <Notifications position="top-right" limit={4} />
+          <Notifications position="top-right" limit={4} containerWidth={360} />
         </Suspense>
         <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
       </MantineProvider>

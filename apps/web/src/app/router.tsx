@@ -9,6 +9,7 @@ import {
 } from '@tanstack/react-router';
 import { LoadingScreen } from '@/components/loading-screen';
 import { getSetupStatusQueryOptions } from '@/features/auth/api/get-setup-status';
+import { getLeadQueryOptions } from '@/features/leads/api/get-lead';
 import { getMeQueryOptions } from '@/features/profile/api/get-me';
 import { ApiError, onAuthFailure } from '@/lib/api-client';
 import { queryClient } from './query-client';
@@ -19,6 +20,8 @@ export type RouterContext = { queryClient: QueryClient };
 export type LoginSearch = { redirect?: string; reason?: 'expired'; email?: string };
 export type TokenSearch = { token?: string };
 export type UsersTab = 'members' | 'invitations' | 'reset-requests';
+export const INTEGRATIONS_TABS = ['lead-ads', 'api-keys', 'log', 'capture'] as const;
+export type IntegrationsTab = (typeof INTEGRATIONS_TABS)[number];
 
 const PUBLIC_WHEN_NOT_SET_UP = '/setup';
 
@@ -172,6 +175,49 @@ const auditSettingsRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/settings-audit'), 'AuditSettingsPage'),
 });
 
+const leadsRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'leads',
+  component: lazyRouteComponent(() => import('./routes/leads'), 'LeadsPage'),
+});
+
+const leadDetailRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'leads/$leadId',
+  // Starts fetching the lead while the page's code loads; the page shows errors itself.
+  loader: ({ context, params }) => {
+    void context.queryClient.prefetchQuery(getLeadQueryOptions(params.leadId));
+  },
+  component: lazyRouteComponent(() => import('./routes/lead-detail'), 'LeadDetailPage'),
+});
+
+const fieldsSettingsRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'settings/fields',
+  component: lazyRouteComponent(() => import('./routes/settings-fields'), 'FieldsSettingsPage'),
+});
+
+const integrationsSettingsRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'settings/integrations',
+  validateSearch: (search: Record<string, unknown>): { tab?: IntegrationsTab } => ({
+    tab: INTEGRATIONS_TABS.find((tab) => tab === search.tab && tab !== 'lead-ads'),
+  }),
+  component: lazyRouteComponent(() => import('./routes/settings-integrations'), 'IntegrationsSettingsPage'),
+});
+
+const webFormsSettingsRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'settings/web-forms',
+  component: lazyRouteComponent(() => import('./routes/settings-web-forms'), 'WebFormsSettingsPage'),
+});
+
+const trashRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'trash',
+  component: lazyRouteComponent(() => import('./routes/trash'), 'TrashPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   publicLayoutRoute.addChildren([
     setupRoute,
@@ -191,6 +237,12 @@ const routeTree = rootRoute.addChildren([
     rolesSettingsRoute,
     outboxSettingsRoute,
     auditSettingsRoute,
+    leadsRoute,
+    leadDetailRoute,
+    fieldsSettingsRoute,
+    integrationsSettingsRoute,
+    webFormsSettingsRoute,
+    trashRoute,
   ]),
 ]);
 

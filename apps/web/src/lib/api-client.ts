@@ -157,6 +157,8 @@ export const api = {
     request<S>('POST', path, options),
   patch: <S extends z.ZodType | undefined = undefined>(path: string, options?: RequestOptions<S>) =>
     request<S>('PATCH', path, options),
+  put: <S extends z.ZodType | undefined = undefined>(path: string, options?: RequestOptions<S>) =>
+    request<S>('PUT', path, options),
   delete: <S extends z.ZodType | undefined = undefined>(path: string, options?: RequestOptions<S>) =>
     request<S>('DELETE', path, options),
 };

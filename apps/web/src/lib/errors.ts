@@ -17,7 +17,28 @@ const MESSAGE_KEYS = {
   'Use a 2-letter ISO country code': 'validation.country',
   'At least 5 minutes': 'validation.idleMin',
   'At most 30 days': 'validation.idleMax',
+  'At least 1 day': 'validation.trashMin',
+  'At most 10 years': 'validation.trashMax',
   'Must be a UUID': 'validation.invalid',
+  'Give the lead a name, a company, a phone or an email': 'validation.leadIdentity',
+  'Phone is too short': 'validation.phoneTooShort',
+  'Phone is too long': 'validation.phoneTooLong',
+  'The note is empty': 'validation.noteEmpty',
+  'The note is too long': 'validation.noteTooLong',
+  'Label is required': 'validation.labelRequired',
+  'A select field needs at least one option': 'validation.optionsRequired',
+  'Use lowercase letters, digits and underscores, starting with a letter': 'validation.fieldKey',
+  'Enter a valid URL': 'validation.url',
+  'Use an ISO date-time': 'validation.isoDateTime',
+  'Enter a number': 'validation.number',
+  'Enter an amount': 'validation.amount',
+  'Use at most 2 decimal places': 'validation.decimals',
+  'Choose one of the options': 'validation.option',
+  'Enter a web address starting with http:// or https://': 'validation.webAddress',
+  'No such member in this workspace': 'validation.member',
+  'Unknown country code': 'validation.countryCode',
+  'Use a date as YYYY-MM-DD': 'validation.date',
+  'Enter text': 'validation.text',
 } as const;
 
 type KnownMessage = keyof typeof MESSAGE_KEYS;
@@ -39,5 +60,5 @@ export function errorMessage(error: unknown): string {
 
 /** Errors that are not the server's answer are bugs: they go to the console for whoever debugs. */
 export function reportUnexpected(error: unknown): void {
-  if (!(error instanceof ApiError)) console.error('DBG', String(error), error);
+  if (!(error instanceof ApiError)) console.error(error);
 }

@@ -1,6 +1,7 @@
 import type { RealtimeEvent } from '@leadflow/shared/workspace';
 import { realtimeEvent } from '@leadflow/shared/workspace';
 import { API_BASE } from '@/lib/api-client';
+import { getCurrentWorkspaceId } from '@/lib/workspace-store';
 
 type EventHandler = (event: RealtimeEvent) => void;
 type StatusHandler = (status: RealtimeStatus) => void;
@@ -17,6 +18,8 @@ class RealtimeConnection {
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
+  /** The workspace the open socket hears (the server sends each socket one workspace's events). */
+  private workspaceId: string | null = null;
 
   start(): void {
     if (this.running) return;
@@ -56,6 +59,20 @@ class RealtimeConnection {
     };
   }
 
+  /**
+   * Makes the socket hear the workspace this tab works in: after a switch it reconnects at once to the new one.
+   * Cheap to call on every render; does nothing while the workspace is the same.
+   */
+  syncWorkspace(): void {
+    if (!this.running || getCurrentWorkspaceId() === this.workspaceId) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const previous = this.socket;
+    // Replaced first, so that the old socket's close event does not schedule a reconnect of its own.
+    this.connect();
+    previous?.close(1000, 'workspace switched');
+  }
+
   private readonly reconnectNow = (): void => {
     if (!this.running || (this.socket && this.socket.readyState <= WebSocket.OPEN)) return;
     if (this.timer) clearTimeout(this.timer);
@@ -65,7 +82,10 @@ class RealtimeConnection {
 
   private connect(): void {
     const protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${protocol}//${window.location.host}${API_BASE}/ws`);
+    // Like every API call of this tab, the socket names its workspace (a WebSocket cannot send headers).
+    this.workspaceId = getCurrentWorkspaceId();
+    const query = this.workspaceId ? `?workspaceId=${encodeURIComponent(this.workspaceId)}` : '';
+    const socket = new WebSocket(`${protocol}//${window.location.host}${API_BASE}/ws${query}`);
     this.socket = socket;
     this.emitStatus('connecting');
     socket.addEventListener('open', () => {

@@ -8,7 +8,7 @@ import { changeLanguage } from '@/lib/i18n';
 import { realtime } from '@/lib/realtime';
 import { setCurrentWorkspaceId } from '@/lib/workspace-store';
 
-/** Applies the profile (language, theme, time zone) and remembers the current workspace for API calls. */
+/** Applies the profile (language, theme, time zone) and remembers the current workspace for API calls and live events. */
 export function useSessionSync(me: MeResponse) {
   const { setColorScheme } = useMantineColorScheme();
   const { locale, theme, timeZone } = me.user;
@@ -26,7 +26,10 @@ export function useSessionSync(me: MeResponse) {
   }, [timeZone]);
 
   useEffect(() => {
-    if (me.currentWorkspaceId) setCurrentWorkspaceId(me.currentWorkspaceId);
+    if (!me.currentWorkspaceId) return;
+    setCurrentWorkspaceId(me.currentWorkspaceId);
+    // Live events follow the workspace: after a switch the socket reconnects to the new one, on every page.
+    realtime.syncWorkspace();
   }, [me.currentWorkspaceId]);
 }
 

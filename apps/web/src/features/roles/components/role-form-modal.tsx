@@ -3,6 +3,7 @@ import type { Role } from '@leadflow/shared/workspace';
 import { createRoleRequest } from '@leadflow/shared/workspace';
 import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { applyFormErrors, zodResolver } from '@/lib/form';
 import { roleLabel } from '@/lib/labels';
@@ -23,6 +24,7 @@ export function RoleFormModal({ role, onClose }: RoleFormModalProps) {
   const { t } = useTranslation();
   const createRole = useCreateRole();
   const updateRole = useUpdateRole();
+  const phone = useMediaQuery('(max-width: 36em)') ?? false;
   const isOwner = role?.key === 'owner';
   const nameLocked = role?.builtIn === true;
   const form = useForm<RoleValues>({
@@ -49,7 +51,7 @@ export function RoleFormModal({ role, onClose }: RoleFormModalProps) {
       onClose={onClose}
       title={role ? t('rolesPage.form.editTitle', { name: roleLabel(role) }) : t('rolesPage.form.createTitle')}
       size="xl"
-      fullScreen={false}
+      fullScreen={phone}
     >
       <form onSubmit={submit} noValidate>
         <Stack>

@@ -12,8 +12,29 @@ import { useUpdateWorkspace } from '../api/update-workspace';
 
 type WorkspaceValues = Pick<
   WorkspaceSettings,
-  'name' | 'timeZone' | 'locale' | 'currency' | 'defaultCountry' | 'idleTimeoutMinutes'
+  'name' | 'timeZone' | 'locale' | 'currency' | 'defaultCountry' | 'idleTimeoutMinutes' | 'trashRetentionDays'
 >;
+
+function editableValues(workspace: WorkspaceSettings): WorkspaceValues {
+  return {
+    name: workspace.name,
+    timeZone: workspace.timeZone,
+    locale: workspace.locale,
+    currency: workspace.currency,
+    defaultCountry: workspace.defaultCountry,
+    idleTimeoutMinutes: workspace.idleTimeoutMinutes,
+    trashRetentionDays: workspace.trashRetentionDays,
+  };
+}
+
+/** ISO codes are upper case; people type them any way. */
+function normalise(values: WorkspaceValues): WorkspaceValues {
+  return {
+    ...values,
+    currency: values.currency.trim().toUpperCase(),
+    defaultCountry: values.defaultCountry.trim().toUpperCase(),
+  };
+}
 
 type WorkspaceSettingsFormProps = { workspace: WorkspaceSettings; canManage: boolean };
 
@@ -21,31 +42,16 @@ export function WorkspaceSettingsForm({ workspace, canManage }: WorkspaceSetting
   const { t } = useTranslation();
   const updateWorkspace = useUpdateWorkspace();
   const form = useForm<WorkspaceValues>({
-    initialValues: {
-      name: workspace.name,
-      timeZone: workspace.timeZone,
-      locale: workspace.locale,
-      currency: workspace.currency,
-      defaultCountry: workspace.defaultCountry,
-      idleTimeoutMinutes: workspace.idleTimeoutMinutes,
-    },
-    transformValues: (values) => ({
-      ...values,
-      currency: values.currency.trim().toUpperCase(),
-      defaultCountry: values.defaultCountry.trim().toUpperCase(),
-    }),
-    validate: zodResolver(updateWorkspaceRequest, (values: WorkspaceValues) => ({
-      ...values,
-      currency: values.currency.trim().toUpperCase(),
-      defaultCountry: values.defaultCountry.trim().toUpperCase(),
-    })),
+    initialValues: editableValues(workspace),
+    transformValues: normalise,
+    validate: zodResolver(updateWorkspaceRequest, normalise),
   });
 
   const submit = form.onSubmit((values) =>
     updateWorkspace.mutate(values, {
       onSuccess: (saved) => {
-        form.setValues(saved);
-        form.resetDirty();
+        form.setValues(editableValues(saved));
+        form.resetDirty(editableValues(saved));
         notifySuccess(t('workspace.settings.saved'));
       },
       onError: (error) => applyFormErrors(form, error),
@@ -90,6 +96,14 @@ export function WorkspaceSettingsForm({ workspace, canManage }: WorkspaceSetting
               max={60 * 24 * 30}
               allowDecimal={false}
               {...form.getInputProps('idleTimeoutMinutes')}
+            />
+            <NumberInput
+              label={t('workspace.settings.trashRetention')}
+              description={t('workspace.settings.trashRetentionHint')}
+              min={1}
+              max={3650}
+              allowDecimal={false}
+              {...form.getInputProps('trashRetentionDays')}
             />
           </SimpleGrid>
           {canManage ? (
