@@ -22,6 +22,10 @@ export default defineConfig({
         extends: true,
         test: { name: 'server', include: ['apps/server/src/**/*.test.ts'] },
       },
+      {
+        extends: true,
+        test: { name: 'web', include: ['apps/web/src/**/*.test.ts'] },
+      },
     ],
   },
 });
