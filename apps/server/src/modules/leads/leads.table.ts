@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -12,6 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.table.ts';
+import { marketingEvents } from '../marketing/marketing.table.ts';
 import { pipelineStages, pipelines } from '../pipelines/pipelines.table.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
 import { NAME_SEARCH_SQL } from './search-text.ts';
@@ -34,6 +37,16 @@ export const leads = pgTable(
     phoneE164: text('phone_e164').array().notNull().default(sql`'{}'::text[]`),
     emails: text('emails').array().notNull().default(sql`'{}'::text[]`),
     source: text('source'),
+    /** Sub-type of the source, e.g. "Doctor" for the word-of-mouth source (lead_sources.subtypes). */
+    sourceDetail: text('source_detail'),
+    /** The marketing event the lead came from; a foreign key within the workspace (leads_event_fk). */
+    eventId: uuid('event_id'),
+    /** Set when the lead came as a referral: regular or interim (a temporary referral, e.g. respite care). */
+    referralType: text('referral_type', { enum: ['regular', 'interim'] }),
+    /** Who referred it: a client (a lead) or one of a client's contacts. Checked against the workspace by the service. */
+    referredByLeadId: uuid('referred_by_lead_id').references((): AnyPgColumn => leads.id, { onDelete: 'set null' }),
+    referredByContactId: uuid('referred_by_contact_id').references((): AnyPgColumn => leadContacts.id, { onDelete: 'set null' }),
+    referredAt: timestamp('referred_at', { withTimezone: true }),
     campaign: text('campaign'),
     city: text('city'),
     state: text('state'),
@@ -90,6 +103,10 @@ export const leads = pgTable(
     index('leads_emails_idx').using('gin', t.emails),
     index('leads_tags_idx').using('gin', t.tags),
     uniqueIndex('leads_external_key').on(t.workspaceId, t.origin, t.externalId),
+    foreignKey({ name: 'leads_event_fk', columns: [t.workspaceId, t.eventId], foreignColumns: [marketingEvents.workspaceId, marketingEvents.id] }),
+    index('leads_ws_event_idx').on(t.workspaceId, t.eventId).where(sql`event_id IS NOT NULL AND deleted_at IS NULL`),
+    index('leads_ws_referrer_idx').on(t.workspaceId, t.referredByLeadId).where(sql`referred_by_lead_id IS NOT NULL`),
+    index('leads_ws_referrer_contact_idx').on(t.workspaceId, t.referredByContactId).where(sql`referred_by_contact_id IS NOT NULL`),
   ],
 );
 

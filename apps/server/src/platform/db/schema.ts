@@ -8,3 +8,4 @@ export * from '../../modules/custom-fields/custom-fields.table.ts';
 export * from '../../modules/leads/leads.table.ts';
 export * from '../../modules/capture/capture.table.ts';
 export * from '../../modules/web-forms/web-forms.table.ts';
+export * from '../../modules/marketing/marketing.table.ts';
