@@ -62,6 +62,11 @@ export const leads = pgTable(
     score: integer('score'),
     nextFollowUpAt: timestamp('next_follow_up_at', { withTimezone: true }),
     lostReason: text('lost_reason'),
+    /**
+     * When the lead became a client: set when it enters a won stage, cleared when it leaves every won stage
+     * (ADR 008). Non-null exactly while the lead sits in a won stage.
+     */
+    clientSince: timestamp('client_since', { withTimezone: true }),
     custom: jsonb('custom').$type<Record<string, unknown>>().notNull().default({}),
     /** Where the lead came in: manual, import, api, web_form, meta, whatsapp. */
     origin: text('origin').notNull().default('manual'),
@@ -87,7 +92,10 @@ export const leads = pgTable(
   (t) => [
     index('leads_ws_created_idx').on(t.workspaceId, t.createdAt.desc(), t.id.desc()).where(sql`deleted_at IS NULL`),
     index('leads_ws_owner_created_idx').on(t.workspaceId, t.ownerId, t.createdAt.desc(), t.id.desc()).where(sql`deleted_at IS NULL`),
-    index('leads_ws_stage_idx').on(t.workspaceId, t.stageId, t.stagePosition).where(sql`deleted_at IS NULL`),
+    // Board columns: cards in order (position, then id as the tie-break and keyset), counts per stage.
+    index('leads_ws_stage_pos_idx').on(t.workspaceId, t.stageId, t.stagePosition, t.id).where(sql`deleted_at IS NULL`),
+    // The Clients list, newest clients first.
+    index('leads_ws_client_since_idx').on(t.workspaceId, t.clientSince.desc(), t.id.desc()).where(sql`client_since IS NOT NULL AND deleted_at IS NULL`),
     index('leads_ws_updated_idx').on(t.workspaceId, t.updatedAt.desc(), t.id.desc()).where(sql`deleted_at IS NULL`),
     // Sorts people use most: ORDER BY <column> DESC NULLS LAST, id DESC NULLS LAST reads the index forwards;
     // ascending pages read it backwards (lead-list.repository.ts splits nullable keys into non-null and null parts).

@@ -14,7 +14,17 @@ export const pipelinesRoutes: FastifyPluginAsyncZod<{ pipelines: PipelinesReposi
           id: p.id,
           name: p.name,
           position: p.position,
-          stages: p.stages.map((s) => ({ id: s.id, name: s.name, kind: s.kind, position: s.position, color: s.color, rottingDays: s.rottingDays })),
+          archivedAt: p.archivedAt?.toISOString() ?? null,
+          stages: p.stages.map((s) => ({
+            id: s.id,
+            name: s.name,
+            kind: s.kind,
+            status: s.status,
+            position: s.position,
+            color: s.color,
+            rottingDays: s.rottingDays,
+            archivedAt: s.archivedAt?.toISOString() ?? null,
+          })),
         })),
       };
     },
