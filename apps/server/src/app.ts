@@ -25,6 +25,8 @@ import { leadListRoutes } from './modules/leads/lead-list.routes.ts';
 import { leadsRoutes } from './modules/leads/leads.routes.ts';
 import { createLeadsService } from './modules/leads/leads.service.ts';
 import { createTrashService, registerTrashJobs } from './modules/leads/trash.service.ts';
+import { marketingRoutes } from './modules/marketing/marketing.routes.ts';
+import { createMarketingService } from './modules/marketing/marketing.service.ts';
 import { createPipelinesRepository } from './modules/pipelines/pipelines.repository.ts';
 import { pipelinesRoutes } from './modules/pipelines/pipelines.routes.ts';
 import { workspacesRoutes } from './modules/workspaces/workspaces.routes.ts';
@@ -104,7 +106,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   const accounts = createAccountsService(deps);
   const workspaces = createWorkspacesService(deps, accounts);
   const customFields = createCustomFieldsService(deps);
-  const leads = createLeadsService(deps, { workspaces, customFields });
+  const marketing = createMarketingService(deps);
+  const leads = createLeadsService(deps, { workspaces, customFields, marketing });
   const trash = createTrashService(deps);
   await registerTrashJobs(deps, trash);
   const meta = createMetaService(deps);
@@ -125,6 +128,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
       await api.register(captureRoutes, { meta });
       await api.register(apiKeysRoutes, { intake });
       await api.register(webFormsRoutes, { webForms });
+      await api.register(marketingRoutes, { marketing });
     },
     { prefix: '/api/v1' },
   );

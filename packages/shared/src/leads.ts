@@ -27,6 +27,12 @@ export const LEAD_STANDARD_FIELDS = [
   'updatedAt',
   'lastActivityAt',
   'cameBackAt',
+  'sourceDetail',
+  'eventId',
+  'referralType',
+  'referredByLeadId',
+  'referredByContactId',
+  'referredAt',
 ] as const;
 export type LeadStandardField = (typeof LEAD_STANDARD_FIELDS)[number];
 
@@ -114,6 +120,10 @@ export const leadInputShape = {
   phones: z.array(leadPhoneInput).max(10).optional(),
   emails: z.array(z.string().trim().toLowerCase().pipe(z.email({ message: 'Enter a valid email address' }))).max(10).optional(),
   source: optionalText(100),
+  /** Sub-type of the source (a word-of-mouth source's "Doctor", "Family"…). */
+  sourceDetail: optionalText(100),
+  /** The marketing event the lead came from (an event of this workspace). */
+  eventId: z.uuid().nullable().optional(),
   campaign: optionalText(200),
   city: optionalText(100),
   state: optionalText(100),
@@ -168,6 +178,17 @@ export const lead = z.object({
   phones: z.array(leadPhone),
   emails: z.array(z.string()),
   source: z.string().nullable(),
+  sourceDetail: z.string().nullable(),
+  eventId: z.string().nullable(),
+  /** Set when the lead came as a referral (marked with POST /leads/{id}/referral). */
+  referral: z
+    .object({
+      type: z.enum(['regular', 'interim']),
+      referredByLeadId: z.string().nullable(),
+      referredByContactId: z.string().nullable(),
+      at: z.string().nullable(),
+    })
+    .nullable(),
   campaign: z.string().nullable(),
   city: z.string().nullable(),
   state: z.string().nullable(),

@@ -44,6 +44,12 @@ export const STANDARD_LABELS: Record<LeadStandardField, string> = {
   updatedAt: 'Updated at',
   lastActivityAt: 'Last activity',
   cameBackAt: 'Came back',
+  sourceDetail: 'Source detail',
+  eventId: 'Event',
+  referralType: 'Referral',
+  referredByLeadId: 'Referred by (client)',
+  referredByContactId: 'Referred by (contact)',
+  referredAt: 'Referred at',
 };
 
 /** What an export holds when no columns are chosen: the usual list columns, then every custom field. */
@@ -69,7 +75,14 @@ const LIST_SEPARATOR = ', ';
 const instant = (d: Date | null): ExportValue => (d ? { instant: d } : null);
 const joined = (values: readonly string[]): ExportValue => (values.length ? values.join(LIST_SEPARATOR) : null);
 
-function standardValue(field: LeadStandardField, names: { pipelines: ReadonlyMap<string, string> }): (row: LeadRow) => ExportValue {
+type ExportNames = {
+  pipelines: ReadonlyMap<string, string>;
+  /** Event, referrer lead and referrer contact names by id, when those columns are exported. */
+  events?: ReadonlyMap<string, string>;
+  referrers?: ReadonlyMap<string, string>;
+};
+
+function standardValue(field: LeadStandardField, names: ExportNames): (row: LeadRow) => ExportValue {
   switch (field) {
     case 'name':
       return ({ lead }) => [lead.firstName, lead.lastName].filter(Boolean).join(' ') || null;
@@ -97,6 +110,14 @@ function standardValue(field: LeadStandardField, names: { pipelines: ReadonlyMap
       return ({ lead }) => instant(lead.lastActivityAt);
     case 'cameBackAt':
       return ({ lead }) => instant(lead.cameBackAt);
+    case 'referredAt':
+      return ({ lead }) => instant(lead.referredAt);
+    case 'eventId':
+      return ({ lead }) => (lead.eventId ? (names.events?.get(lead.eventId) ?? lead.eventId) : null);
+    case 'referredByLeadId':
+      return ({ lead }) => (lead.referredByLeadId ? (names.referrers?.get(lead.referredByLeadId) ?? lead.referredByLeadId) : null);
+    case 'referredByContactId':
+      return ({ lead }) => (lead.referredByContactId ? (names.referrers?.get(lead.referredByContactId) ?? lead.referredByContactId) : null);
     default:
       return ({ lead }) => lead[field] ?? null;
   }
@@ -135,12 +156,14 @@ export function buildExportColumns(
     customFields: ReadonlyMap<string, LeadFieldDefinition>;
     pipelines: ReadonlyMap<string, string>;
     members: ReadonlyMap<string, string>;
+    events?: ReadonlyMap<string, string>;
+    referrers?: ReadonlyMap<string, string>;
   },
 ): ExportColumn[] {
   return names.map((name) => {
     if ((LEAD_STANDARD_FIELDS as readonly string[]).includes(name)) {
       const field = name as LeadStandardField;
-      const isDate = ['nextFollowUpAt', 'createdAt', 'updatedAt', 'lastActivityAt', 'cameBackAt'].includes(field);
+      const isDate = ['nextFollowUpAt', 'createdAt', 'updatedAt', 'lastActivityAt', 'cameBackAt', 'referredAt'].includes(field);
       return { name, header: STANDARD_LABELS[field], isDate, value: standardValue(field, ctx) };
     }
     const def = ctx.customFields.get(name.slice('custom.'.length));

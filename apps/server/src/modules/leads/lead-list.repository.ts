@@ -3,8 +3,9 @@ import type { Database, Db, DbOrTx } from '../../platform/db/client.ts';
 import { users } from '../accounts/accounts.table.ts';
 import { pipelineStages, pipelines } from '../pipelines/pipelines.table.ts';
 import { memberships } from '../workspaces/workspaces.table.ts';
-import { leadSelection, type LeadRow, type LeadView } from './leads.mapper.ts';
-import { leads } from './leads.table.ts';
+import { marketingEvents } from '../marketing/marketing.table.ts';
+import { leadDisplayName, leadSelection, type LeadRow, type LeadView } from './leads.mapper.ts';
+import { leadContacts, leads } from './leads.table.ts';
 import { sortKeyText, sortOrder, type CompiledSearch, type LeadCursor, type LeadSort } from './lead-query.ts';
 
 /** Which leads a request may see: its workspace, live leads or the trash, and only its own without leads.view_all. */
@@ -166,6 +167,30 @@ export function createLeadListRepository(db: Db, database: Pick<Database, 'query
     async pipelineNames(workspaceId: string): Promise<Map<string, string>> {
       const rows = await db.select({ id: pipelines.id, name: pipelines.name }).from(pipelines).where(eq(pipelines.workspaceId, workspaceId));
       return new Map(rows.map((r) => [r.id, r.name]));
+    },
+
+    /** Marketing event names (the event column of exports). */
+    async eventNames(workspaceId: string): Promise<Map<string, string>> {
+      const rows = await db.select({ id: marketingEvents.id, name: marketingEvents.name }).from(marketingEvents).where(eq(marketingEvents.workspaceId, workspaceId));
+      return new Map(rows.map((r) => [r.id, r.name]));
+    },
+
+    /** Names of the clients and contacts that referred someone (the referrer columns of exports). */
+    async referrerNames(workspaceId: string): Promise<Map<string, string>> {
+      const referred = (column: typeof leads.referredByLeadId | typeof leads.referredByContactId) =>
+        sql`(SELECT ${column} FROM ${leads} WHERE ${leads.workspaceId} = ${workspaceId} AND ${column} IS NOT NULL)`;
+      const people = await db
+        .select({ id: leads.id, firstName: leads.firstName, lastName: leads.lastName, company: leads.company })
+        .from(leads)
+        .where(and(eq(leads.workspaceId, workspaceId), sql`${leads.id} IN ${referred(leads.referredByLeadId)}`));
+      const contacts = await db
+        .select({ id: leadContacts.id, name: leadContacts.name })
+        .from(leadContacts)
+        .where(and(eq(leadContacts.workspaceId, workspaceId), sql`${leadContacts.id} IN ${referred(leads.referredByContactId)}`));
+      return new Map([
+        ...people.map((r): [string, string] => [r.id, leadDisplayName(r)]),
+        ...contacts.map((r): [string, string] => [r.id, r.name]),
+      ]);
     },
 
     /** Names of everyone who is or was let into the workspace (user fields in exports). */

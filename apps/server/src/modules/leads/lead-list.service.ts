@@ -321,6 +321,8 @@ export function createLeadListService(deps: AppDeps) {
         customFields: ctx.customFields,
         pipelines: names.includes('pipelineId') ? await repo.pipelineNames(actor.workspaceId) : new Map(),
         members: needsMembers ? await repo.memberNames(actor.workspaceId) : new Map(),
+        events: names.includes('eventId') ? await repo.eventNames(actor.workspaceId) : new Map(),
+        referrers: names.some((n) => n.startsWith('referredBy')) ? await repo.referrerNames(actor.workspaceId) : new Map(),
       });
 
       let rows = 0;

@@ -129,6 +129,12 @@ const STANDARD: Record<(typeof LEAD_STANDARD_FIELDS)[number], FieldSpec> = {
   updatedAt: { kind: 'instant', label: 'Updated at', expr: sql`${leads.updatedAt}` },
   lastActivityAt: { kind: 'instant', label: 'Last activity', expr: sql`${leads.lastActivityAt}` },
   cameBackAt: { kind: 'instant', label: 'Came back', expr: sql`${leads.cameBackAt}` },
+  sourceDetail: { kind: 'text', label: 'Source detail', expr: sql`${leads.sourceDetail}` },
+  eventId: { kind: 'reference', label: 'Event', expr: sql`${leads.eventId}` },
+  referralType: { kind: 'select', label: 'Referral', expr: sql`${leads.referralType}`, options: ['regular', 'interim'] },
+  referredByLeadId: { kind: 'reference', label: 'Referred by (client)', expr: sql`${leads.referredByLeadId}` },
+  referredByContactId: { kind: 'reference', label: 'Referred by (contact)', expr: sql`${leads.referredByContactId}` },
+  referredAt: { kind: 'instant', label: 'Referred at', expr: sql`${leads.referredAt}` },
 };
 
 const CUSTOM_KIND: Record<CustomFieldType, Kind> = {
@@ -859,6 +865,12 @@ const SORTS: Record<(typeof LEAD_STANDARD_FIELDS)[number], Omit<LeadSort, 'field
   updatedAt: { expr: sql`${leads.updatedAt}`, type: 'timestamptz', notNull: true },
   lastActivityAt: { expr: sql`${leads.lastActivityAt}`, type: 'timestamptz', notNull: true },
   cameBackAt: { expr: sql`${leads.cameBackAt}`, type: 'timestamptz', notNull: false },
+  sourceDetail: { expr: lowerText(sql`${leads.sourceDetail}`), type: 'text', notNull: false },
+  eventId: { expr: textKey(sql`${leads.eventId}::text`), type: 'text', notNull: false },
+  referralType: { expr: textKey(sql`${leads.referralType}`), type: 'text', notNull: false },
+  referredByLeadId: { expr: textKey(sql`${leads.referredByLeadId}::text`), type: 'text', notNull: false },
+  referredByContactId: { expr: textKey(sql`${leads.referredByContactId}::text`), type: 'text', notNull: false },
+  referredAt: { expr: sql`${leads.referredAt}`, type: 'timestamptz', notNull: false },
 };
 
 /** Trash lists are ordered by deletion; every row there has a deletedAt. */

@@ -46,6 +46,11 @@ export function toLead(row: LeadRow): Lead {
     phones: l.phones.map((p) => ({ raw: p.raw, e164: p.e164, ...(p.label ? { label: p.label } : {}) })),
     emails: l.emails,
     source: l.source,
+    sourceDetail: l.sourceDetail,
+    eventId: l.eventId,
+    referral: l.referralType
+      ? { type: l.referralType, referredByLeadId: l.referredByLeadId, referredByContactId: l.referredByContactId, at: iso(l.referredAt) }
+      : null,
     campaign: l.campaign,
     city: l.city,
     state: l.state,

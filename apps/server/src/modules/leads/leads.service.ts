@@ -8,6 +8,7 @@ import { normalizePhone, phoneSearchDigits } from '../../platform/geo/phone.ts';
 import { isKnownCountry, isValidTimeZone, timeZoneFromLocation } from '../../platform/geo/time-zone.ts';
 import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import type { CustomFieldsService } from '../custom-fields/custom-fields.service.ts';
+import type { MarketingService } from '../marketing/marketing.service.ts';
 import { applyCustomValues, invalidPhoneMessage } from '../custom-fields/custom-values.ts';
 import { createPipelinesRepository, type StageRow } from '../pipelines/pipelines.repository.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
@@ -37,7 +38,7 @@ type Person = { id: string; name: string };
 const STALE_LEAD_MESSAGE =
   'This lead was changed by someone else while you were editing it. Reload it to see their changes, then make yours again.';
 
-const TEXT_FIELDS = ['firstName', 'lastName', 'company', 'source', 'campaign', 'city', 'state', 'zip', 'lostReason'] as const;
+const TEXT_FIELDS = ['firstName', 'lastName', 'company', 'source', 'sourceDetail', 'campaign', 'city', 'state', 'zip', 'lostReason'] as const;
 /** Fields whose changes are listed in a `field_changed` activity; owner and stage get activities of their own. */
 const TRACKED_FIELDS = [
   'firstName',
@@ -46,6 +47,8 @@ const TRACKED_FIELDS = [
   'phones',
   'emails',
   'source',
+  'sourceDetail',
+  'eventId',
   'campaign',
   'city',
   'state',
@@ -122,7 +125,10 @@ function deriveTimeZone(country: string | null, state: string | null, phones: Le
   return phoneCountry ? timeZoneFromLocation(phoneCountry) : null;
 }
 
-export function createLeadsService(deps: AppDeps, services: { workspaces: WorkspacesService; customFields: CustomFieldsService }) {
+export function createLeadsService(
+  deps: AppDeps,
+  services: { workspaces: WorkspacesService; customFields: CustomFieldsService; marketing: MarketingService },
+) {
   const db = deps.database.db;
   const repo = createLeadsRepository(db);
   const pipelines = createPipelinesRepository(db);
@@ -208,6 +214,7 @@ export function createLeadsService(deps: AppDeps, services: { workspaces: Worksp
     }
     if (input.tags !== undefined) set.tags = [...new Set(input.tags.map((t) => t.trim()))];
     if (input.score !== undefined) set.score = input.score;
+    if (input.eventId !== undefined) set.eventId = input.eventId;
     if (input.nextFollowUpAt !== undefined) set.nextFollowUpAt = input.nextFollowUpAt ? new Date(input.nextFollowUpAt) : null;
 
     const timeZone = input.timeZone === undefined ? undefined : input.timeZone?.trim() || null;
@@ -297,6 +304,7 @@ export function createLeadsService(deps: AppDeps, services: { workspaces: Worksp
     async createLead(actor: Actor, input: CreateLeadInput): Promise<LeadDetail> {
       const ws = await services.workspaces.getSettings(actor);
       const set = standardChanges(input, null, ws.defaultCountry);
+      if (set.eventId) await services.marketing.eventForLead(actor.workspaceId, set.eventId, null);
 
       // Without leads.view_all a creator must own the lead to see it again.
       let ownerId = input.ownerId !== undefined ? input.ownerId : actor.permissions.has('leads.view_all') ? null : actor.userId;
@@ -356,6 +364,7 @@ export function createLeadsService(deps: AppDeps, services: { workspaces: Worksp
       const ws = await services.workspaces.getSettings(actor);
       const { version: _version, custom: customInput, ownerId: ownerInput, stageId: _s, pipelineId: _p, ...fields } = input;
       const set = standardChanges(fields, current, ws.defaultCountry);
+      if (set.eventId && set.eventId !== current.eventId) await services.marketing.eventForLead(actor.workspaceId, set.eventId, current.eventId);
 
       let newOwner: Person | null | undefined;
       if (ownerInput !== undefined && ownerInput !== current.ownerId) {

@@ -17,6 +17,9 @@ export type LeadReferences = {
   pipelines: Pipeline[];
   currency: string;
   can: (permission: Permission) => boolean;
+  /** Marketing events and lead sources, when the page loaded them (the lead form and filters offer them). */
+  events?: { id: string; name: string; archived: boolean }[];
+  sources?: { id: string; name: string; kind: string; subtypes: string[]; archived: boolean }[];
 };
 
 const LeadReferencesContext = createContext<LeadReferences | null>(null);

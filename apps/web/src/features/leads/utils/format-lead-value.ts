@@ -102,6 +102,12 @@ export function formatStandardValue(field: LeadStandardField, value: unknown, re
       return isString(value) ? (references.pipelines.find((p) => p.id === value)?.name ?? EMPTY_VALUE) : String(value);
     case 'origin':
       return isString(value) ? originLabel(value) : String(value);
+    case 'eventId':
+      return isString(value) ? (references.events?.find((e) => e.id === value)?.name ?? EMPTY_VALUE) : String(value);
+    case 'referralType':
+      return value === 'regular' || value === 'interim' ? i18n.t(`leads.values.referral.${value}`) : String(value);
+    case 'referredAt':
+      return isString(value) ? formatDateTime(value) : String(value);
     default:
       return isString(value) ? value : JSON.stringify(value);
   }
@@ -135,6 +141,15 @@ export function leadColumnText(lead: Lead, columnId: string, references: LeadRef
       return lead.owner?.name ?? i18n.t('leads.values.unassigned');
     case 'stageId':
       return lead.stage?.name ?? EMPTY_VALUE;
+    case 'referralType':
+      return lead.referral ? i18n.t(`leads.values.referral.${lead.referral.type}`) : EMPTY_VALUE;
+    case 'referredByLeadId':
+    case 'referredByContactId':
+      return lead.referral ? i18n.t('leads.values.yes') : EMPTY_VALUE;
+    case 'referredAt':
+      return lead.referral?.at ? formatDateTime(lead.referral.at) : EMPTY_VALUE;
+    case 'eventId':
+      return lead.eventId ? (references.events?.find((e) => e.id === lead.eventId)?.name ?? EMPTY_VALUE) : EMPTY_VALUE;
     default:
       return formatStandardValue(field.id, lead[field.id], references);
   }

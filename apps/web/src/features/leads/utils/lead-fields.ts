@@ -65,6 +65,12 @@ const STANDARD_KINDS: Record<LeadStandardField, FieldKind> = {
   updatedAt: 'instant',
   lastActivityAt: 'instant',
   cameBackAt: 'instant',
+  sourceDetail: 'text',
+  eventId: 'reference',
+  referralType: 'select',
+  referredByLeadId: 'reference',
+  referredByContactId: 'reference',
+  referredAt: 'instant',
 };
 
 const CUSTOM_KINDS: Record<CustomFieldType, FieldKind> = {
