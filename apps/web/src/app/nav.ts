@@ -2,6 +2,10 @@ import type { Permission } from '@leadflow/shared/permissions';
 import type { Icon } from '@tabler/icons-react';
 import {
   IconAddressBook,
+  IconAdjustmentsHorizontal,
+  IconLayoutKanban,
+  IconMoodSad,
+  IconUserCheck,
   IconBuilding,
   IconClipboardText,
   IconForms,
@@ -30,6 +34,8 @@ export type NavItem = {
 /** The navigation, in order. Each new area of the app adds its entry here. */
 export const NAV_ITEMS: NavItem[] = [
   { to: '/leads', label: 'nav.leads', icon: IconAddressBook, section: 'main' },
+  { to: '/board', label: 'board.nav', icon: IconLayoutKanban, section: 'main' },
+  { to: '/clients', label: 'clients.nav', icon: IconUserCheck, section: 'main', permission: 'clients.view' },
   { to: '/', label: 'nav.home', icon: IconHome, section: 'main' },
   { to: '/settings/workspace', label: 'nav.workspace', icon: IconBuilding, section: 'settings', permission: 'workspace.manage' },
   { to: '/settings/users', label: 'nav.users', icon: IconUsers, section: 'settings', permission: 'users.view' },
@@ -39,6 +45,8 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/settings/fields', label: 'nav.fields', icon: IconForms, section: 'settings', permission: 'fields.manage' },
   { to: '/settings/integrations', label: 'nav.integrations', icon: IconPlugConnected, section: 'settings', permission: 'integrations.manage' },
   { to: '/settings/web-forms', label: 'nav.webForms', icon: IconClipboardText, section: 'settings', permission: 'marketing.manage' },
+  { to: '/settings/pipelines', label: 'pipelineSettings.nav', icon: IconAdjustmentsHorizontal, section: 'settings', permission: 'pipelines.manage' },
+  { to: '/settings/lost-reasons', label: 'lostReasons.nav', icon: IconMoodSad, section: 'settings', permission: 'pipelines.manage' },
   { to: '/trash', label: 'nav.trash', icon: IconTrash, section: 'settings', permission: 'trash.manage' },
 ];
 

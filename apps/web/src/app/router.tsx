@@ -212,6 +212,30 @@ const webFormsSettingsRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/settings-web-forms'), 'WebFormsSettingsPage'),
 });
 
+const boardRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'board',
+  component: lazyRouteComponent(() => import('./routes/board'), 'BoardPage'),
+});
+
+const clientsRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'clients',
+  component: lazyRouteComponent(() => import('./routes/clients'), 'ClientsPage'),
+});
+
+const pipelinesSettingsRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'settings/pipelines',
+  component: lazyRouteComponent(() => import('./routes/settings-pipelines'), 'PipelinesSettingsPage'),
+});
+
+const lostReasonsSettingsRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'settings/lost-reasons',
+  component: lazyRouteComponent(() => import('./routes/settings-lost-reasons'), 'LostReasonsSettingsPage'),
+});
+
 const trashRoute = createRoute({
   getParentRoute: () => appLayoutRoute,
   path: 'trash',
@@ -242,6 +266,10 @@ const routeTree = rootRoute.addChildren([
     fieldsSettingsRoute,
     integrationsSettingsRoute,
     webFormsSettingsRoute,
+    boardRoute,
+    clientsRoute,
+    pipelinesSettingsRoute,
+    lostReasonsSettingsRoute,
     trashRoute,
   ]),
 ]);

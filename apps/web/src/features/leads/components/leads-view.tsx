@@ -1,4 +1,4 @@
-import type { Lead } from '@leadflow/shared/leads';
+import type { Lead, LeadFilter } from '@leadflow/shared/leads';
 import { ActionIcon, Box, Button, Center, Group, Loader, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { IconSearch, IconX } from '@tabler/icons-react';
@@ -28,24 +28,34 @@ import { LeadsTable } from './leads-table';
 import { SavedViewsMenu } from './saved-views-menu';
 
 const NO_LEADS: Lead[] = [];
+const NO_FILTERS: LeadFilter[] = [];
+
+type LeadsViewProps = {
+  /** Filters the list always applies, unseen and not removable (the Clients view: won leads only). */
+  fixedFilters?: LeadFilter[];
+  /** Names the list whose state (filters, search, columns) is kept: each view keeps its own. */
+  list?: string;
+  /** What an empty, unfiltered list says. */
+  emptyText?: string;
+};
 
 /** The lead list: search, filters, saved views, columns, export, selection with bulk actions, and the rows. */
-export function LeadsView() {
+export function LeadsView({ fixedFilters = NO_FILTERS, list = 'leads', emptyText }: LeadsViewProps = {}) {
   const { t } = useTranslation();
   const references = useLeadReferences();
   const navigate = useNavigate();
   const isPhone = useMediaQuery('(max-width: 48em)', false, { getInitialValueInEffect: false }) ?? false;
-  const { state, update, addFilter, removeFilter, toggleSort } = useLeadListState();
+  const { state, update, addFilter, removeFilter, toggleSort } = useLeadListState(list);
   const [debouncedQ] = useDebouncedValue(state.q, 300);
 
   // Filters on custom fields deleted since are left out rather than failing the whole list.
   const query = useMemo<LeadListQuery>(
     () => ({
-      filters: state.filters.filter((filter) => resolveLeadField(filter.field, references.customFields) !== null),
+      filters: [...fixedFilters, ...state.filters.filter((filter) => resolveLeadField(filter.field, references.customFields) !== null)],
       q: debouncedQ.trim() || undefined,
       sort: state.sort ?? undefined,
     }),
-    [state.filters, state.sort, debouncedQ, references.customFields],
+    [fixedFilters, state.filters, state.sort, debouncedQ, references.customFields],
   );
   const columns = useMemo(
     () => state.columns.filter((id) => resolveLeadField(id, references.customFields) !== null),
@@ -160,9 +170,9 @@ export function LeadsView() {
       ) : rows.length === 0 ? (
         <Box py="xl">
           <Text c="dimmed" ta="center">
-            {query.filters.length > 0 || query.q ? t('leads.emptyFiltered') : t('leads.empty')}
+            {state.filters.length > 0 || query.q ? t('leads.emptyFiltered') : (emptyText ?? t('leads.empty'))}
           </Text>
-          {query.filters.length > 0 || query.q ? (
+          {state.filters.length > 0 || query.q ? (
             <Group justify="center" mt="sm">
               <Button variant="light" onClick={() => update({ filters: [], q: '' })}>
                 {t('leads.filters.clear')}

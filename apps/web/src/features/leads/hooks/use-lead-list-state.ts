@@ -18,8 +18,9 @@ export type LeadListState = {
 
 // Columns are a preference of this browser; the rest of the list state lasts for the tab, so that going back from
 // a lead page finds the list as it was left.
-const COLUMNS_KEY = 'lf.leads.columns';
-const STATE_KEY = 'lf.leads.list';
+/** Each list (leads, clients) keeps its own state under its own name. */
+const columnsKey = (list: string) => `lf.${list}.columns`;
+const stateKey = (list: string) => `lf.${list}.list`;
 
 const storedState = z.object({
   filters: z.array(leadFilter).max(30),
@@ -51,9 +52,9 @@ export function withFixedColumn(columns: readonly string[]): string[] {
   return columns.includes(FIXED_COLUMN) ? [...columns] : [FIXED_COLUMN, ...columns];
 }
 
-function initialState(): LeadListState {
-  const columns = z.array(z.string().max(60)).max(60).safeParse(read('localStorage', COLUMNS_KEY));
-  const saved = storedState.safeParse(read('sessionStorage', STATE_KEY));
+function initialState(list: string): LeadListState {
+  const columns = z.array(z.string().max(60)).max(60).safeParse(read('localStorage', columnsKey(list)));
+  const saved = storedState.safeParse(read('sessionStorage', stateKey(list)));
   return {
     filters: saved.success ? saved.data.filters : [],
     q: saved.success ? saved.data.q : '',
@@ -63,15 +64,15 @@ function initialState(): LeadListState {
   };
 }
 
-/** Filters, search, sort, columns and the current saved view of the lead list. */
-export function useLeadListState() {
-  const [state, setState] = useState<LeadListState>(initialState);
+/** Filters, search, sort, columns and the current saved view of a lead list (`list` names it: leads, clients). */
+export function useLeadListState(list = 'leads') {
+  const [state, setState] = useState<LeadListState>(() => initialState(list));
 
-  useEffect(() => write('localStorage', COLUMNS_KEY, state.columns), [state.columns]);
+  useEffect(() => write('localStorage', columnsKey(list), state.columns), [list, state.columns]);
   useEffect(() => {
     const { filters, q, sort, viewId } = state;
-    write('sessionStorage', STATE_KEY, { filters, q, sort, viewId });
-  }, [state]);
+    write('sessionStorage', stateKey(list), { filters, q, sort, viewId });
+  }, [list, state]);
 
   const update = useCallback((patch: Partial<LeadListState>) => setState((current) => ({ ...current, ...patch })), []);
 
