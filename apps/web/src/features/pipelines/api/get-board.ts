@@ -34,10 +34,17 @@ export function getBoard(pipelineId: string, query: string, sumField: string | n
   });
 }
 
-export function getBoardColumnPage(pipelineId: string, stageId: string, query: string, cursor: string | undefined, signal?: AbortSignal) {
+export function getBoardColumnPage(
+  pipelineId: string,
+  stageId: string,
+  query: string,
+  sumField: string | null,
+  cursor: string | undefined,
+  signal?: AbortSignal,
+) {
   return api.get(`/pipelines/${encodeURIComponent(pipelineId)}/board/stages/${encodeURIComponent(stageId)}`, {
     schema: boardColumnPage,
-    params: { query: query || undefined, cursor, limit: BOARD_PAGE_SIZE },
+    params: { query: query || undefined, cursor, limit: BOARD_PAGE_SIZE, sumField: sumField ?? undefined },
     signal,
   });
 }
@@ -58,14 +65,14 @@ export function useBoard(pipelineId: string, query: string, sumField: string | n
 export type ColumnPages = InfiniteData<{ cards: BoardCard[]; nextCursor: string | null }, string | undefined>;
 
 /** The cards of one column, page by page; the first page comes with the board and seeds it. */
-export function boardColumnKey(pipelineId: string, query: string, stageId: string) {
-  return [...BOARD_QUERY_KEY, pipelineId, 'column', { query, stageId }] as const;
+export function boardColumnKey(pipelineId: string, query: string, sumField: string | null, stageId: string) {
+  return [...BOARD_QUERY_KEY, pipelineId, 'column', { query, sumField, stageId }] as const;
 }
 
-export function getBoardColumnQueryOptions(pipelineId: string, query: string, stageId: string) {
+export function getBoardColumnQueryOptions(pipelineId: string, query: string, sumField: string | null, stageId: string) {
   return infiniteQueryOptions({
-    queryKey: boardColumnKey(pipelineId, query, stageId),
-    queryFn: ({ pageParam, signal }) => getBoardColumnPage(pipelineId, stageId, query, pageParam, signal),
+    queryKey: boardColumnKey(pipelineId, query, sumField, stageId),
+    queryFn: ({ pageParam, signal }) => getBoardColumnPage(pipelineId, stageId, query, sumField, pageParam, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
@@ -74,12 +81,13 @@ export function getBoardColumnQueryOptions(pipelineId: string, query: string, st
 export function useBoardColumn(
   pipelineId: string,
   query: string,
+  sumField: string | null,
   stageId: string,
   seed: { cards: BoardCard[]; nextCursor: string | null },
   seededAt: number,
 ) {
   return useInfiniteQuery({
-    ...getBoardColumnQueryOptions(pipelineId, query, stageId),
+    ...getBoardColumnQueryOptions(pipelineId, query, sumField, stageId),
     initialData: { pages: [seed], pageParams: [undefined] },
     initialDataUpdatedAt: seededAt,
     // The board's heads request just brought these cards: no second request for them.

@@ -24,6 +24,7 @@ const LOAD_AHEAD = 5;
 type BoardColumnProps = {
   pipelineId: string;
   query: string;
+  sumField: string | null;
   column: BoardColumnData;
   seededAt: number;
   stage: BoardStage;
@@ -99,6 +100,7 @@ const DraggableCard = memo(function DraggableCard({ card, stage, stages, currenc
 export const BoardColumn = memo(function BoardColumn({
   pipelineId,
   query,
+  sumField,
   column,
   seededAt,
   stage,
@@ -113,7 +115,7 @@ export const BoardColumn = memo(function BoardColumn({
   onMenuAction,
 }: BoardColumnProps) {
   const { t } = useTranslation();
-  const cardsQuery = useBoardColumn(pipelineId, query, stage.id, { cards: column.cards, nextCursor: column.nextCursor }, seededAt);
+  const cardsQuery = useBoardColumn(pipelineId, query, sumField, stage.id, { cards: column.cards, nextCursor: column.nextCursor }, seededAt);
   const cards = useMemo(() => cardsQuery.data.pages.flatMap((page) => page.cards), [cardsQuery.data]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const { setNodeRef, isOver } = useDroppable({ id: `column:${stage.id}`, data: { stageId: stage.id, leadId: null } satisfies CardDropData });

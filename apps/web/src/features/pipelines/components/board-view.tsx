@@ -61,8 +61,9 @@ function dropTargetOf(event: DragOverEvent | DragEndEvent): DropTarget | null {
 export function BoardView({ pipelineId, query, sumField, currency, isPhone, height }: BoardViewProps) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const board = useBoard(pipelineId, query, sumField?.key ?? null);
-  const move = useMoveCard({ pipelineId, query, sumField: sumField?.key ?? null });
+  const sumKey = sumField?.key ?? null;
+  const board = useBoard(pipelineId, query, sumKey);
+  const move = useMoveCard({ pipelineId, query, sumField: sumKey });
   useBoardLiveUpdates(pipelineId);
   const [active, setActive] = useState<CardDragData | null>(null);
   const [dropTarget, setDropTarget] = useState<DropTarget | null>(null);
@@ -83,8 +84,8 @@ export function BoardView({ pipelineId, query, sumField, currency, isPhone, heig
 
   const loadedIds = useCallback(
     (stageId: string) =>
-      queryClient.getQueryData<ColumnPages>(boardColumnKey(pipelineId, query, stageId))?.pages.flatMap((page) => page.cards.map((card) => card.id)) ?? [],
-    [queryClient, pipelineId, query],
+      queryClient.getQueryData<ColumnPages>(boardColumnKey(pipelineId, query, sumKey, stageId))?.pages.flatMap((page) => page.cards.map((card) => card.id)) ?? [],
+    [queryClient, pipelineId, query, sumKey],
   );
 
   const requestMove = useCallback(
@@ -182,9 +183,10 @@ export function BoardView({ pipelineId, query, sumField, currency, isPhone, heig
           {board.data.columns.map((column) => (
             <BoardColumn
               // A new filter is a new set of columns: nothing of the previous one's scroll carries over.
-              key={`${column.stage.id}-${query}`}
+              key={`${column.stage.id}-${query}-${sumKey ?? ''}`}
               pipelineId={pipelineId}
               query={query}
+              sumField={sumKey}
               column={column}
               seededAt={board.dataUpdatedAt}
               stage={column.stage}

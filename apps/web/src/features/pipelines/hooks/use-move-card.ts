@@ -56,7 +56,7 @@ export function useMoveCard({ pipelineId, query, sumField }: BoardScope) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const headsKey = getBoardQueryOptions(pipelineId, query, sumField).queryKey;
-  const columnKey = (stageId: string) => boardColumnKey(pipelineId, query, stageId);
+  const columnKey = (stageId: string) => boardColumnKey(pipelineId, query, sumField, stageId);
 
   return useMutation({
     mutationFn: ({ card, placement, lostReason }: CardMove) =>
