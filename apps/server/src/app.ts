@@ -27,7 +27,8 @@ import { createLeadsService } from './modules/leads/leads.service.ts';
 import { createTrashService, registerTrashJobs } from './modules/leads/trash.service.ts';
 import { marketingRoutes } from './modules/marketing/marketing.routes.ts';
 import { createMarketingService } from './modules/marketing/marketing.service.ts';
-import { createPipelinesRepository } from './modules/pipelines/pipelines.repository.ts';
+import { createBoardService } from './modules/pipelines/board.service.ts';
+import { createPipelinesService } from './modules/pipelines/pipelines.service.ts';
 import { pipelinesRoutes } from './modules/pipelines/pipelines.routes.ts';
 import { workspacesRoutes } from './modules/workspaces/workspaces.routes.ts';
 import { createWorkspacesService } from './modules/workspaces/workspaces.service.ts';
@@ -120,7 +121,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     async (api) => {
       await api.register(accountsRoutes, { accounts });
       await api.register(workspacesRoutes, { workspaces });
-      await api.register(pipelinesRoutes, { pipelines: createPipelinesRepository(deps.database.db) });
+      await api.register(pipelinesRoutes, { pipelines: createPipelinesService(deps), board: createBoardService(deps) });
       await api.register(customFieldsRoutes, { customFields });
       await api.register(leadsRoutes, { leads, trash });
       await api.register(leadListRoutes);

@@ -33,6 +33,12 @@ export const LEAD_STANDARD_FIELDS = [
   'referredByLeadId',
   'referredByContactId',
   'referredAt',
+  /** When the lead became a client (entered a won stage); null while it is not one. */
+  'clientSince',
+  /** Whether the lead is a client (sits in a won stage): filter with eq true/false. */
+  'isClient',
+  /** The category of its stage: new, in_contact, qualified, converted or lost. */
+  'stageStatus',
 ] as const;
 export type LeadStandardField = (typeof LEAD_STANDARD_FIELDS)[number];
 
@@ -198,7 +204,17 @@ export const lead = z.object({
   tags: z.array(z.string()),
   owner: z.object({ id: z.string(), name: z.string() }).nullable(),
   pipelineId: z.string().nullable(),
-  stage: z.object({ id: z.string(), name: z.string(), kind: z.enum(['open', 'won', 'lost']) }).nullable(),
+  stage: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.enum(['open', 'won', 'lost']),
+      /** The stage's category: new, in_contact, qualified, converted, lost. */
+      status: z.enum(['new', 'in_contact', 'qualified', 'converted', 'lost']).optional(),
+    })
+    .nullable(),
+  /** When the lead became a client (moved to a won stage); null while it is not one. */
+  clientSince: z.string().nullable(),
   score: z.number().nullable(),
   nextFollowUpAt: z.string().nullable(),
   lostReason: z.string().nullable(),
@@ -293,7 +309,12 @@ export const bulkActionRequest = z.object({
   selection: bulkSelection,
   action: z.discriminatedUnion('type', [
     z.object({ type: z.literal('assign'), ownerId: z.uuid().nullable() }),
-    z.object({ type: z.literal('set_stage'), stageId: z.uuid() }),
+    z.object({
+      type: z.literal('set_stage'),
+      stageId: z.uuid(),
+      /** Required for a lost stage: one of the workspace's lost reasons (any text while the list is empty). */
+      lostReason: z.string().trim().min(1).max(200).optional(),
+    }),
     z.object({ type: z.literal('add_tags'), tags: z.array(z.string().trim().min(1).max(50)).min(1).max(20) }),
     z.object({ type: z.literal('remove_tags'), tags: z.array(z.string().trim().min(1).max(50)).min(1).max(20) }),
     z.object({ type: z.literal('delete') }),

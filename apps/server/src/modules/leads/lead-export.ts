@@ -50,6 +50,9 @@ export const STANDARD_LABELS: Record<LeadStandardField, string> = {
   referredByLeadId: 'Referred by (client)',
   referredByContactId: 'Referred by (contact)',
   referredAt: 'Referred at',
+  clientSince: 'Client since',
+  isClient: 'Client',
+  stageStatus: 'Stage status',
 };
 
 /** What an export holds when no columns are chosen: the usual list columns, then every custom field. */
@@ -112,6 +115,12 @@ function standardValue(field: LeadStandardField, names: ExportNames): (row: Lead
       return ({ lead }) => instant(lead.cameBackAt);
     case 'referredAt':
       return ({ lead }) => instant(lead.referredAt);
+    case 'clientSince':
+      return ({ lead }) => instant(lead.clientSince);
+    case 'isClient':
+      return ({ lead }) => lead.clientSince !== null;
+    case 'stageStatus':
+      return ({ stageStatus }) => stageStatus ?? null;
     case 'eventId':
       return ({ lead }) => (lead.eventId ? (names.events?.get(lead.eventId) ?? lead.eventId) : null);
     case 'referredByLeadId':
@@ -163,7 +172,7 @@ export function buildExportColumns(
   return names.map((name) => {
     if ((LEAD_STANDARD_FIELDS as readonly string[]).includes(name)) {
       const field = name as LeadStandardField;
-      const isDate = ['nextFollowUpAt', 'createdAt', 'updatedAt', 'lastActivityAt', 'cameBackAt', 'referredAt'].includes(field);
+      const isDate = ['nextFollowUpAt', 'createdAt', 'updatedAt', 'lastActivityAt', 'cameBackAt', 'referredAt', 'clientSince'].includes(field);
       return { name, header: STANDARD_LABELS[field], isDate, value: standardValue(field, ctx) };
     }
     const def = ctx.customFields.get(name.slice('custom.'.length));

@@ -54,6 +54,7 @@ const PAGE_FIELDS = {
   ownerName: sql<string | null>`${users.name}`.as('owner_name'),
   stageName: sql<string | null>`${pipelineStages.name}`.as('stage_name'),
   stageKind: sql<string | null>`${pipelineStages.kind}`.as('stage_kind'),
+  stageStatus: sql<string | null>`${pipelineStages.status}`.as('stage_status'),
 };
 
 function pageRow(r: Record<string, unknown>): LeadPageRow {
@@ -64,6 +65,7 @@ function pageRow(r: Record<string, unknown>): LeadPageRow {
     ownerName: r.owner_name as string | null,
     stageName: r.stage_name as string | null,
     stageKind: r.stage_kind as LeadPageRow['stageKind'],
+    stageStatus: r.stage_status as LeadPageRow['stageStatus'],
     sortKey: r.sort_key as string | null,
   };
 }
@@ -157,7 +159,7 @@ export function createLeadListRepository(db: Db, database: Pick<Database, 'query
 
     async findStage(workspaceId: string, stageId: string) {
       const [row] = await db
-        .select({ id: pipelineStages.id, name: pipelineStages.name, pipelineId: pipelineStages.pipelineId, archivedAt: pipelineStages.archivedAt })
+        .select({ id: pipelineStages.id, name: pipelineStages.name, pipelineId: pipelineStages.pipelineId, archivedAt: pipelineStages.archivedAt, kind: pipelineStages.kind })
         .from(pipelineStages)
         .where(and(eq(pipelineStages.workspaceId, workspaceId), eq(pipelineStages.id, stageId)));
       return row;

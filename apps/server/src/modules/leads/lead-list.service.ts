@@ -7,6 +7,7 @@ import { writeAudit } from '../../platform/audit/audit.ts';
 import { forbidden, invalid } from '../../platform/errors.ts';
 import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import { createCustomFieldsService } from '../custom-fields/custom-fields.service.ts';
+import { resolveStageRules } from '../pipelines/stage-rules.ts';
 import { toLead, type LeadRow } from './leads.mapper.ts';
 import { leads } from './leads.table.ts';
 import { buildExportColumns, csvStream, DEFAULT_EXPORT_COLUMNS, xlsxStream } from './lead-export.ts';
@@ -239,12 +240,25 @@ export function createLeadListService(deps: AppDeps) {
           if (stage.archivedAt) throw invalid('action.stageId', `The stage "${stage.name}" is archived`);
           const stageId = sql`${stage.id}::uuid`;
           const pipelineId = sql`${stage.pipelineId}::uuid`;
+          // The rules of a single move (ADR 009): a lost stage needs a reason, a won stage makes clients (a client
+          // keeps its date), any other stage clears both.
+          const rules = await resolveStageRules(db, actor.workspaceId, {
+            fromKind: null,
+            to: stage,
+            lostReasonInput: action.lostReason,
+            currentLostReason: null,
+            at: base.now,
+            field: 'action.lostReason',
+          });
+          const clientSince =
+            stage.kind === 'won' ? sql`coalesce(${leads.clientSince}, ${base.now.toISOString()}::timestamptz)` : sql`NULL::timestamptz`;
           change = {
             ...base,
             where: [...where, sql`${leads.stageId} IS DISTINCT FROM ${stageId}`],
-            set: sql`stage_id = ${stageId}, pipeline_id = ${pipelineId}`,
-            oldValues: sql`jsonb_build_object('stageId', ${leads.stageId}, 'pipelineId', ${leads.pipelineId})`,
-            newValues: sql`jsonb_build_object('stageId', ${stageId}, 'pipelineId', ${pipelineId})`,
+            set: sql`stage_id = ${stageId}, pipeline_id = ${pipelineId}, lost_reason = ${rules.lostReason}::text, client_since = target.client_since`,
+            columns: sql`${clientSince} AS client_since`,
+            oldValues: sql`jsonb_build_object('stageId', ${leads.stageId}, 'pipelineId', ${leads.pipelineId}, 'lostReason', ${leads.lostReason})`,
+            newValues: sql`jsonb_build_object('stageId', ${stageId}, 'pipelineId', ${pipelineId}, 'lostReason', ${rules.lostReason}::text)`,
             activityData: sql`jsonb_build_object(
               'from', CASE WHEN ${leads.stageId} IS NOT NULL THEN jsonb_build_object('id', ${leads.stageId},
                 'name', coalesce((SELECT s.name FROM pipeline_stages s WHERE s.id = ${leads.stageId}), '')) END,

@@ -13,6 +13,7 @@ import { phoneQueryDigits } from '../../platform/geo/phone.ts';
 import { users } from '../accounts/accounts.table.ts';
 import { pipelineStages, pipelines } from '../pipelines/pipelines.table.ts';
 import { leads } from './leads.table.ts';
+import { STAGE_STATUSES } from '@leadflow/shared/pipelines';
 import { foldSearchText } from './search-text.ts';
 
 /**
@@ -135,6 +136,15 @@ const STANDARD: Record<(typeof LEAD_STANDARD_FIELDS)[number], FieldSpec> = {
   referredByLeadId: { kind: 'reference', label: 'Referred by (client)', expr: sql`${leads.referredByLeadId}` },
   referredByContactId: { kind: 'reference', label: 'Referred by (contact)', expr: sql`${leads.referredByContactId}` },
   referredAt: { kind: 'instant', label: 'Referred at', expr: sql`${leads.referredAt}` },
+  clientSince: { kind: 'instant', label: 'Client since', expr: sql`${leads.clientSince}` },
+  // Compared as JSON like custom yes/no fields; `clientSince not_empty` is the indexed form of "is a client".
+  isClient: { kind: 'boolean', label: 'Client', expr: sql`to_jsonb(${leads.clientSince} IS NOT NULL)` },
+  stageStatus: {
+    kind: 'select',
+    label: 'Stage status',
+    expr: sql`(SELECT s.status FROM pipeline_stages s WHERE s.id = ${leads.stageId})`,
+    options: STAGE_STATUSES,
+  },
 };
 
 const CUSTOM_KIND: Record<CustomFieldType, Kind> = {
@@ -577,8 +587,8 @@ class FilterCompiler {
     const custom = this.isCustom();
     const parse = (v: unknown): string | null =>
       kind === 'member' ? this.member(v) : kind === 'reference' ? this.reference(v) : v === null ? null : this.option(v);
-    // Columns are uuid; custom values are JSON text.
-    const literal = (v: string) => (custom ? sql`${v}` : sql`${v}::uuid`);
+    // Member and reference columns are uuid; standard choice columns and custom values are text.
+    const literal = (v: string) => (custom || kind === 'select' ? sql`${v}` : sql`${v}::uuid`);
     const isNone = custom ? sql`coalesce(${e}, '') = ''` : sql`${e} IS NULL`;
     const equals = (v: string | null) => (v === null ? isNone : sql`${e} = ${literal(v)}`);
     switch (op) {
@@ -871,6 +881,13 @@ const SORTS: Record<(typeof LEAD_STANDARD_FIELDS)[number], Omit<LeadSort, 'field
   referredByLeadId: { expr: textKey(sql`${leads.referredByLeadId}::text`), type: 'text', notNull: false },
   referredByContactId: { expr: textKey(sql`${leads.referredByContactId}::text`), type: 'text', notNull: false },
   referredAt: { expr: sql`${leads.referredAt}`, type: 'timestamptz', notNull: false },
+  clientSince: { expr: sql`${leads.clientSince}`, type: 'timestamptz', notNull: false },
+  isClient: { expr: sql`(${leads.clientSince} IS NOT NULL)::int`, type: 'integer', notNull: true },
+  stageStatus: {
+    expr: sql`array_position('{new,in_contact,qualified,converted,lost}'::text[], (SELECT s.status FROM pipeline_stages s WHERE s.id = ${leads.stageId}))`,
+    type: 'integer',
+    notNull: false,
+  },
 };
 
 /** Trash lists are ordered by deletion; every row there has a deletedAt. */

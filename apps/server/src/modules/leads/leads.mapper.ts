@@ -19,6 +19,7 @@ export const leadSelection = {
   ownerName: users.name,
   stageName: pipelineStages.name,
   stageKind: pipelineStages.kind,
+  stageStatus: pipelineStages.status,
 };
 
 export type LeadRow = {
@@ -26,6 +27,7 @@ export type LeadRow = {
   ownerName: string | null;
   stageName: string | null;
   stageKind: 'open' | 'won' | 'lost' | null;
+  stageStatus?: 'new' | 'in_contact' | 'qualified' | 'converted' | 'lost' | null;
 };
 
 export function leadDisplayName(l: { firstName: string | null; lastName: string | null; company: string | null; emails?: string[]; phones?: { raw: string }[] }): string {
@@ -60,7 +62,11 @@ export function toLead(row: LeadRow): Lead {
     tags: l.tags,
     owner: l.ownerId ? { id: l.ownerId, name: row.ownerName ?? 'Former member' } : null,
     pipelineId: l.pipelineId,
-    stage: l.stageId && row.stageName && row.stageKind ? { id: l.stageId, name: row.stageName, kind: row.stageKind } : null,
+    stage:
+      l.stageId && row.stageName && row.stageKind
+        ? { id: l.stageId, name: row.stageName, kind: row.stageKind, ...(row.stageStatus ? { status: row.stageStatus } : {}) }
+        : null,
+    clientSince: iso(l.clientSince),
     score: l.score,
     nextFollowUpAt: iso(l.nextFollowUpAt),
     lostReason: l.lostReason,

@@ -11,6 +11,7 @@ import type { CustomFieldsService } from '../custom-fields/custom-fields.service
 import type { MarketingService } from '../marketing/marketing.service.ts';
 import { applyCustomValues, invalidPhoneMessage } from '../custom-fields/custom-values.ts';
 import { createPipelinesRepository, type StageRow } from '../pipelines/pipelines.repository.ts';
+import { resolveStageRules } from '../pipelines/stage-rules.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import { toLead, type LeadRow } from './leads.mapper.ts';
 import {
@@ -314,6 +315,20 @@ export function createLeadsService(
       if (ownerId) ownerId = (await memberOrInvalid(actor.workspaceId, ownerId, 'ownerId')).id;
 
       const placement = (await resolvePlacement(actor, input, null))!;
+      // The stage decides the lost reason and whether the lead is a client (ADR 009).
+      let clientSince: Date | null = null;
+      if (placement.stage) {
+        const rules = await resolveStageRules(db, actor.workspaceId, {
+          fromKind: null,
+          to: placement.stage,
+          lostReasonInput: set.lostReason,
+          currentLostReason: null,
+          at: deps.now(),
+          field: 'lostReason',
+        });
+        set.lostReason = rules.lostReason;
+        clientSince = rules.clientSince;
+      }
       const definitions = await services.customFields.definitionsForValues(actor.workspaceId);
       const { custom } = await applyCustomValues(definitions, input.custom ?? {}, null, {
         defaultCountry: set.country ?? ws.defaultCountry,
@@ -331,6 +346,7 @@ export function createLeadsService(
             ownerId,
             stageId: placement.stage?.id ?? null,
             pipelineId: placement.pipelineId,
+            clientSince,
             custom,
             origin,
             externalId: input.externalId ?? null,
@@ -374,6 +390,25 @@ export function createLeadsService(
       const placement = await resolvePlacement(actor, input, current);
       const stageMoved = placement !== undefined && (placement.stage?.id ?? null) !== current.stageId;
       const pipelineMoved = placement !== undefined && placement.pipelineId !== current.pipelineId;
+      // Same rules as a board move (ADR 009): a lost stage needs a reason from the workspace's list, a won stage
+      // makes the lead a client; leaving them clears both.
+      let clientSince: Date | null | undefined;
+      const finalKind = stageMoved ? (placement.stage?.kind ?? null) : before.stageKind;
+      if (stageMoved && !placement.stage) {
+        clientSince = null;
+      } else if (finalKind && (stageMoved || (finalKind === 'lost' && fields.lostReason !== undefined))) {
+        const rules = await resolveStageRules(db, actor.workspaceId, {
+          fromKind: before.stageKind,
+          fromClientSince: current.clientSince,
+          to: { kind: finalKind },
+          lostReasonInput: fields.lostReason,
+          currentLostReason: current.lostReason,
+          at: deps.now(),
+          field: 'lostReason',
+        });
+        set.lostReason = rules.lostReason;
+        clientSince = rules.clientSince;
+      }
 
       const definitions = await services.customFields.definitionsForValues(actor.workspaceId);
       const customResult = customInput
@@ -395,6 +430,7 @@ export function createLeadsService(
       const at = deps.now();
       const changes: LeadChanges = { ...set, custom: customResult.custom, updatedAt: at, lastActivityAt: at };
       if (newOwner !== undefined) changes.ownerId = newOwner?.id ?? null;
+      if (clientSince !== undefined) changes.clientSince = clientSince;
       if (placement) {
         changes.stageId = placement.stage?.id ?? null;
         changes.pipelineId = placement.pipelineId;

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { statusesForKind, type StageKind, type StageStatus } from '@leadflow/shared/pipelines';
 import type { Db, DbOrTx } from '../../platform/db/client.ts';
 import { invalid } from '../../platform/errors.ts';
@@ -8,6 +8,8 @@ import { lostReasons, pipelineStages, pipelines } from './pipelines.table.ts';
 export type PipelineRow = typeof pipelines.$inferSelect;
 export type StageRow = typeof pipelineStages.$inferSelect;
 export type LostReasonRow = typeof lostReasons.$inferSelect;
+/** Columns to set: values, or SQL computed by the database. */
+export type Changes<T> = { [K in keyof T]?: T[K] | SQL };
 
 /** A stage to create; status defaults from the kind (see `defaultStatus`). */
 export type NewStage = { name: string; kind: StageKind; status?: StageStatus | undefined; color?: string | undefined; rottingDays?: number | null | undefined };
@@ -193,7 +195,7 @@ export function createPipelinesRepository(db: Db) {
       return row!;
     },
 
-    async updateStage(tx: DbOrTx, workspaceId: string, stageId: string, values: Partial<typeof pipelineStages.$inferInsert>): Promise<StageRow> {
+    async updateStage(tx: DbOrTx, workspaceId: string, stageId: string, values: Changes<StageRow>): Promise<StageRow> {
       const [row] = await tx
         .update(pipelineStages)
         .set(values)
@@ -202,7 +204,7 @@ export function createPipelinesRepository(db: Db) {
       return row!;
     },
 
-    async updatePipeline(tx: DbOrTx, workspaceId: string, pipelineId: string, values: Partial<typeof pipelines.$inferInsert>): Promise<PipelineRow> {
+    async updatePipeline(tx: DbOrTx, workspaceId: string, pipelineId: string, values: Changes<PipelineRow>): Promise<PipelineRow> {
       const [row] = await tx
         .update(pipelines)
         .set(values)
@@ -251,7 +253,7 @@ export function createPipelinesRepository(db: Db) {
       return row;
     },
 
-    async updateLostReason(tx: DbOrTx, workspaceId: string, id: string, values: Partial<typeof lostReasons.$inferInsert>): Promise<LostReasonRow> {
+    async updateLostReason(tx: DbOrTx, workspaceId: string, id: string, values: Changes<LostReasonRow>): Promise<LostReasonRow> {
       const [row] = await tx
         .update(lostReasons)
         .set(values)
