@@ -7,7 +7,7 @@ import { stageOptions, useLeadReferences } from '../hooks/use-lead-references';
 import { countryOptions } from '../utils/countries';
 import { NONE_VALUE } from '../utils/filters';
 import type { LeadField } from '../utils/lead-fields';
-import { NO_VALUE_OPERATORS } from '../utils/lead-fields';
+import { NO_VALUE_OPERATORS, standardOptions } from '../utils/lead-fields';
 
 type FilterValueInputProps = {
   field: LeadField;
@@ -126,7 +126,7 @@ export function FilterValueInput({ field, op, value, onChange }: FilterValueInpu
     }
     case 'select':
     case 'multi_select': {
-      const data = (field.custom?.options ?? []).map((option) => ({ value: option.value, label: option.label }));
+      const data = field.custom ? field.custom.options.map((option) => ({ value: option.value, label: option.label })) : standardOptions(field.id);
       return isList || field.kind === 'multi_select' ? (
         <MultiSelect label={label} data={data} value={asStrings(value)} onChange={onChange} searchable comboboxProps={inPopover} />
       ) : (

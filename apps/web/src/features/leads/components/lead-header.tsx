@@ -1,6 +1,6 @@
-import { Alert, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { IconBrandWhatsapp, IconMail, IconPencil, IconPhone, IconTrash, IconUser } from '@tabler/icons-react';
+import { IconBrandWhatsapp, IconMail, IconPencil, IconPhone, IconTrash, IconTrophy, IconUser } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmButton } from '@/components/confirm-button';
 import { formatDateTime } from '@/lib/format';
@@ -66,6 +66,11 @@ export function LeadHeader({ lead, onEdit, onDeleted }: LeadHeaderProps) {
               {lead.displayName}
             </Title>
             <StageBadge stage={lead.stage} size="lg" />
+            {lead.clientSince ? (
+              <Badge size="lg" variant="light" color="teal" leftSection={<IconTrophy size={14} />} data-testid="client-since">
+                {t('clients.since', { date: formatDateTime(lead.clientSince) })}
+              </Badge>
+            ) : null}
           </Group>
           <Stack gap={2}>
             <Group gap={4} wrap="nowrap">

@@ -4,7 +4,7 @@ import { currentLanguage, i18n } from '@/lib/i18n';
 import type { LeadReferences } from '../hooks/use-lead-references';
 import { findStage, memberName } from '../hooks/use-lead-references';
 import { countryName } from './countries';
-import { resolveLeadField } from './lead-fields';
+import { resolveLeadField, standardOptions } from './lead-fields';
 
 export const EMPTY_VALUE = '—';
 
@@ -107,7 +107,12 @@ export function formatStandardValue(field: LeadStandardField, value: unknown, re
     case 'referralType':
       return value === 'regular' || value === 'interim' ? i18n.t(`leads.values.referral.${value}`) : String(value);
     case 'referredAt':
+    case 'clientSince':
       return isString(value) ? formatDateTime(value) : String(value);
+    case 'isClient':
+      return value === true ? i18n.t('leads.values.yes') : i18n.t('leads.values.no');
+    case 'stageStatus':
+      return standardOptions('stageStatus').find((option) => option.value === value)?.label ?? String(value);
     default:
       return isString(value) ? value : JSON.stringify(value);
   }
@@ -150,6 +155,10 @@ export function leadColumnText(lead: Lead, columnId: string, references: LeadRef
       return lead.referral?.at ? formatDateTime(lead.referral.at) : EMPTY_VALUE;
     case 'eventId':
       return lead.eventId ? (references.events?.find((e) => e.id === lead.eventId)?.name ?? EMPTY_VALUE) : EMPTY_VALUE;
+    case 'isClient':
+      return formatStandardValue('isClient', lead.clientSince !== null, references);
+    case 'stageStatus':
+      return lead.stage?.status ? formatStandardValue('stageStatus', lead.stage.status, references) : EMPTY_VALUE;
     default:
       return formatStandardValue(field.id, lead[field.id], references);
   }

@@ -1,5 +1,6 @@
 import type { CustomField, CustomFieldType, FilterOperator, LeadStandardField } from '@leadflow/shared/leads';
 import { LEAD_STANDARD_FIELDS } from '@leadflow/shared/leads';
+import { STAGE_STATUSES } from '@leadflow/shared/pipelines';
 import { i18n } from '@/lib/i18n';
 
 /** How a field compares; mirrors the server's query compiler, which decides the operators and value shapes. */
@@ -71,6 +72,9 @@ const STANDARD_KINDS: Record<LeadStandardField, FieldKind> = {
   referredByLeadId: 'reference',
   referredByContactId: 'reference',
   referredAt: 'instant',
+  clientSince: 'instant',
+  isClient: 'boolean',
+  stageStatus: 'select',
 };
 
 const CUSTOM_KINDS: Record<CustomFieldType, FieldKind> = {
@@ -121,6 +125,13 @@ export function resolveLeadField(id: string, customFields: readonly CustomField[
   if (!id.startsWith('custom.')) return null;
   const field = customFields.find((f) => customFieldId(f) === id);
   return field ? { id: customFieldId(field), kind: CUSTOM_KINDS[field.type], custom: field } : null;
+}
+
+/** The choices of a standard field of kind select (custom select fields carry their own options). */
+export function standardOptions(id: string): { value: string; label: string }[] {
+  if (id === 'stageStatus') return STAGE_STATUSES.map((status) => ({ value: status, label: i18n.t(`pipelineSettings.statuses.${status}`) }));
+  if (id === 'referralType') return (['regular', 'interim'] as const).map((type) => ({ value: type, label: i18n.t(`leads.values.referral.${type}`) }));
+  return [];
 }
 
 export function standardFieldLabel(id: LeadStandardField): string {
