@@ -27,6 +27,10 @@ import { createLeadsService } from './modules/leads/leads.service.ts';
 import { createTrashService, registerTrashJobs } from './modules/leads/trash.service.ts';
 import { marketingRoutes } from './modules/marketing/marketing.routes.ts';
 import { createMarketingService } from './modules/marketing/marketing.service.ts';
+import { presetsRoutes } from './modules/presets/presets.routes.ts';
+import { createPresetsService } from './modules/presets/presets.service.ts';
+import { referralsRoutes } from './modules/referrals/referrals.routes.ts';
+import { createReferralsService } from './modules/referrals/referrals.service.ts';
 import { createBoardService } from './modules/pipelines/board.service.ts';
 import { createPipelinesService } from './modules/pipelines/pipelines.service.ts';
 import { pipelinesRoutes } from './modules/pipelines/pipelines.routes.ts';
@@ -130,6 +134,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
       await api.register(apiKeysRoutes, { intake });
       await api.register(webFormsRoutes, { webForms });
       await api.register(marketingRoutes, { marketing });
+      await api.register(referralsRoutes, { referrals: createReferralsService(deps) });
+      await api.register(presetsRoutes, { presets: createPresetsService(deps, { workspaces }) });
     },
     { prefix: '/api/v1' },
   );

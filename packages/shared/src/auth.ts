@@ -10,6 +10,7 @@ import {
   totpCodeField,
   workspaceNameField,
 } from './fields.ts';
+import { presetKeyField } from './presets.ts';
 import { PERMISSIONS } from './permissions.ts';
 
 export const setupStatusResponse = z.object({ setUp: z.boolean() });
@@ -21,6 +22,8 @@ export const setupRequest = z.object({
   workspaceName: workspaceNameField,
   timeZone: timeZoneField.optional(),
   locale: localeField.optional(),
+  /** Industry preset the first workspace starts from (pipelines, fields, sources…); the default pipeline when absent. */
+  preset: presetKeyField.optional(),
 });
 
 export const signupRequest = z.object({

@@ -8,10 +8,13 @@ import {
   workspaceNameField,
 } from './fields.ts';
 import { PERMISSIONS } from './permissions.ts';
+import { presetKeyField } from './presets.ts';
 
 export const createWorkspaceRequest = z.object({
   name: workspaceNameField,
   slug: slugField.optional(),
+  /** Industry preset the workspace starts from, in the creator's language; the default pipeline when absent. */
+  preset: presetKeyField.optional(),
 });
 
 export const workspaceSettings = z.object({

@@ -9,6 +9,7 @@ import { AppError, conflict, invalid, isUniqueViolation, notFound } from '../../
 import type { AppDeps, AuthState, AuthUser } from '../../platform/http/types.ts';
 import { renderMail } from '../../platform/mail/templates.ts';
 import { randomToken, sha256 } from '../../platform/secrets/crypto.ts';
+import type { PresetKey } from '@leadflow/shared/presets';
 import { createWorkspaceRecords } from '../workspaces/workspace-records.ts';
 import { createWorkspacesRepository } from '../workspaces/workspaces.repository.ts';
 import { createAccountsRepository, type UserRow } from './accounts.repository.ts';
@@ -121,7 +122,15 @@ export function createAccountsService(deps: AppDeps) {
 
     /** First visit: creates the first owner and workspace. Works only while there is no user at all. */
     async setUp(
-      input: { name: string; email: string; password: string; workspaceName: string; timeZone?: string | undefined; locale?: 'en' | 'pt-BR' | undefined },
+      input: {
+        name: string;
+        email: string;
+        password: string;
+        workspaceName: string;
+        timeZone?: string | undefined;
+        locale?: 'en' | 'pt-BR' | undefined;
+        preset?: PresetKey | undefined;
+      },
       client: ClientInfo,
     ): Promise<IssuedSession> {
       const passwordHash = await hashPassword(input.password);
@@ -139,6 +148,7 @@ export function createAccountsService(deps: AppDeps) {
           name: input.workspaceName,
           timeZone: input.timeZone,
           locale: input.locale,
+          preset: input.preset,
         });
         await writeAudit(tx, {
           workspaceId: ws.id,
@@ -146,7 +156,7 @@ export function createAccountsService(deps: AppDeps) {
           action: 'workspace.setup',
           entityType: 'workspace',
           entityId: ws.id,
-          newValues: { name: input.workspaceName, owner: input.email },
+          newValues: { name: input.workspaceName, owner: input.email, ...(input.preset ? { preset: input.preset } : {}) },
           ip: client.ip,
         });
         return { user, workspaceId: ws.id };

@@ -70,6 +70,29 @@ function checkOptions(type: CustomFieldType, options: CustomFieldOption[]): void
   });
 }
 
+/** A field an industry preset asks for; its key is fixed by the preset (re-applying matches on it). */
+export type CustomFieldSpec = { key: string; label: string; type: CustomFieldType; options: CustomFieldOption[]; helpText?: string | null };
+
+/**
+ * Inside the caller's transaction (workspace creation, presets): adds the fields whose key the workspace does not use
+ * yet, after the others. A key already used — by a live or a deleted field — is left alone, so applying twice adds
+ * nothing and a deleted field is not brought back. Returns the keys added.
+ */
+export async function ensureCustomFields(tx: DbOrTx, workspaceId: string, specs: CustomFieldSpec[]): Promise<string[]> {
+  const repo = createCustomFieldsRepository(tx);
+  const taken = new Set((await repo.listFields(workspaceId, true)).map((f) => f.key));
+  let position = await repo.nextPosition(workspaceId);
+  const added: string[] = [];
+  for (const spec of specs) {
+    if (taken.has(spec.key)) continue;
+    checkOptions(spec.type, spec.options);
+    await repo.insertField(tx, { workspaceId, key: spec.key, label: spec.label, type: spec.type, required: false, options: spec.options, helpText: spec.helpText ?? null, position: position++ });
+    taken.add(spec.key);
+    added.push(spec.key);
+  }
+  return added;
+}
+
 export function createCustomFieldsService(deps: AppDeps) {
   const db = deps.database.db;
   const repo = createCustomFieldsRepository(db);

@@ -65,6 +65,45 @@ function checkDay(day: string | null | undefined): void {
 const sourceSnapshot = (r: LeadSourceRow) => ({ name: r.name, kind: r.kind, subtypes: r.subtypes, position: r.position, archived: r.archivedAt !== null });
 const eventSnapshot = (r: MarketingEventRow) => ({ name: r.name, date: r.eventDate, place: r.place, notes: r.notes, archived: r.archivedAt !== null });
 
+/**
+ * Inside the caller's transaction (workspace creation, presets): adds the sources missing by name (case ignored)
+ * and returns the names added. Existing ones are left as they are, so applying twice adds nothing.
+ */
+export async function ensureSources(tx: DbOrTx, workspaceId: string, specs: SourceSpec[]): Promise<string[]> {
+  const repo = createMarketingRepository(tx);
+  const existing = new Set((await repo.listSources(workspaceId, undefined, tx)).map((s) => s.name.toLowerCase()));
+  let position = await repo.nextSourcePosition(workspaceId, tx);
+  const added: string[] = [];
+  for (const spec of specs) {
+    if (existing.has(spec.name.toLowerCase())) continue;
+    await repo.insertSource(tx, { workspaceId, name: spec.name, kind: spec.kind, subtypes: spec.subtypes, position: position++ });
+    existing.add(spec.name.toLowerCase());
+    added.push(spec.name);
+  }
+  return added;
+}
+
+/** Like ensureSources, for the workspace's tag list. */
+export async function ensureTags(tx: DbOrTx, workspaceId: string, specs: TagSpec[]): Promise<string[]> {
+  const repo = createMarketingRepository(tx);
+  const existing = new Set((await repo.listTags(workspaceId, tx)).map((t) => t.name.toLowerCase()));
+  const added: string[] = [];
+  for (const spec of specs) {
+    if (existing.has(spec.name.toLowerCase())) continue;
+    await repo.insertTag(tx, { workspaceId, name: spec.name, color: spec.color });
+    existing.add(spec.name.toLowerCase());
+    added.push(spec.name);
+  }
+  return added;
+}
+
+/** Lower-cased names of the workspace's sources and tags, for a preset preview. */
+export async function existingSourceAndTagNames(tx: DbOrTx, workspaceId: string): Promise<{ sources: Set<string>; tags: Set<string> }> {
+  const repo = createMarketingRepository(tx);
+  const [sources, tags] = [await repo.listSources(workspaceId, undefined, tx), await repo.listTags(workspaceId, tx)];
+  return { sources: new Set(sources.map((s) => s.name.toLowerCase())), tags: new Set(tags.map((t) => t.name.toLowerCase())) };
+}
+
 export function createMarketingService(deps: AppDeps) {
   const db = deps.database.db;
   const repo = createMarketingRepository(db);
@@ -237,41 +276,6 @@ export function createMarketingService(deps: AppDeps) {
         if (!removed) throw notFound('Tag');
         await audit(tx, actor, 'workspace_tag.delete', 'workspace_tag', id, { oldValues: { name: removed.name, color: removed.color } });
       });
-    },
-
-    /**
-     * Inside the caller's transaction (workspace creation, preset apply): adds the sources missing by name (case
-     * ignored) and returns the names added. Existing ones are left as they are, so applying twice adds nothing.
-     */
-    async ensureSources(tx: DbOrTx, workspaceId: string, specs: SourceSpec[]): Promise<string[]> {
-      const existing = new Set((await repo.listSources(workspaceId, undefined, tx)).map((s) => s.name.toLowerCase()));
-      let position = await repo.nextSourcePosition(workspaceId, tx);
-      const added: string[] = [];
-      for (const spec of specs) {
-        if (existing.has(spec.name.toLowerCase())) continue;
-        await repo.insertSource(tx, { workspaceId, name: spec.name, kind: spec.kind, subtypes: spec.subtypes, position: position++ });
-        existing.add(spec.name.toLowerCase());
-        added.push(spec.name);
-      }
-      return added;
-    },
-
-    async ensureTags(tx: DbOrTx, workspaceId: string, specs: TagSpec[]): Promise<string[]> {
-      const existing = new Set((await repo.listTags(workspaceId, tx)).map((t) => t.name.toLowerCase()));
-      const added: string[] = [];
-      for (const spec of specs) {
-        if (existing.has(spec.name.toLowerCase())) continue;
-        await repo.insertTag(tx, { workspaceId, name: spec.name, color: spec.color });
-        existing.add(spec.name.toLowerCase());
-        added.push(spec.name);
-      }
-      return added;
-    },
-
-    /** Names only, for a preview: what ensureSources / ensureTags would add. */
-    async existingNames(workspaceId: string): Promise<{ sources: Set<string>; tags: Set<string> }> {
-      const [sources, tags] = [await repo.listSources(workspaceId, undefined), await repo.listTags(workspaceId)];
-      return { sources: new Set(sources.map((s) => s.name.toLowerCase())), tags: new Set(tags.map((t) => t.name.toLowerCase())) };
     },
   };
 }

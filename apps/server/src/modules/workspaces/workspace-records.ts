@@ -1,7 +1,9 @@
 import type { DbOrTx } from '../../platform/db/client.ts';
 import { conflict } from '../../platform/errors.ts';
 import { randomToken } from '../../platform/secrets/crypto.ts';
+import type { PresetKey } from '@leadflow/shared/presets';
 import { insertDefaultPipeline } from '../pipelines/pipelines.repository.ts';
+import { applyPresetRecords } from '../presets/presets.service.ts';
 import type { WorkspacesRepository } from './workspaces.repository.ts';
 
 /** A URL-safe address for a workspace, from its name; sign-ups use it to ask to join. */
@@ -21,7 +23,7 @@ export async function createWorkspaceRecords(
   repo: WorkspacesRepository,
   tx: DbOrTx,
   ownerId: string,
-  input: { name: string; slug?: string | undefined; timeZone?: string | undefined; locale?: string | undefined },
+  input: { name: string; slug?: string | undefined; timeZone?: string | undefined; locale?: string | undefined; preset?: PresetKey | undefined },
 ) {
   let slug = input.slug ?? slugify(input.name);
   if (await repo.slugExists(slug, tx)) {
@@ -36,6 +38,8 @@ export async function createWorkspaceRecords(
   });
   const roles = await repo.insertBuiltInRoles(tx, ws.id);
   await repo.insertMembership(tx, { workspaceId: ws.id, userId: ownerId, roleId: roles.get('owner')!.id, status: 'active', approvedBy: ownerId });
-  await insertDefaultPipeline(tx, ws.id);
+  // A preset brings its own pipelines (Blank: one sales pipeline), in the workspace's language.
+  if (input.preset) await applyPresetRecords(tx, ws.id, input.preset, ws.locale === 'pt-BR' ? 'pt-BR' : 'en');
+  else await insertDefaultPipeline(tx, ws.id);
   return ws;
 }

@@ -1,4 +1,5 @@
 import { PERMISSIONS, type Permission } from '@leadflow/shared/permissions';
+import type { PresetKey } from '@leadflow/shared/presets';
 import type { WorkspaceSettings } from '@leadflow/shared/workspace';
 import { diffValues, listAudit, writeAudit } from '../../platform/audit/audit.ts';
 import { conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
@@ -48,13 +49,14 @@ export function createWorkspacesService(deps: AppDeps, accounts: AccountsService
   }
 
   return {
-    async createWorkspace(auth: AuthState, input: { name: string; slug?: string | undefined }, ip: string | null) {
+    async createWorkspace(auth: AuthState, input: { name: string; slug?: string | undefined; preset?: PresetKey | undefined }, ip: string | null) {
       const ws = await db.transaction(async (tx) => {
         const created = await createWorkspaceRecords(repo, tx, auth.user.id, {
           name: input.name,
           slug: input.slug,
           timeZone: auth.user.timeZone,
           locale: auth.user.locale,
+          preset: input.preset,
         });
         await writeAudit(tx, {
           workspaceId: created.id,
@@ -62,7 +64,7 @@ export function createWorkspacesService(deps: AppDeps, accounts: AccountsService
           action: 'workspace.create',
           entityType: 'workspace',
           entityId: created.id,
-          newValues: { name: created.name, slug: created.slug },
+          newValues: { name: created.name, slug: created.slug, ...(input.preset ? { preset: input.preset } : {}) },
           ip,
         });
         return created;
