@@ -407,7 +407,8 @@ describe('spam protection', () => {
       'Website contact: spam: no valid form token (the page was not loaded, or the token was altered)',
       'Website contact: spam: no valid form token (the page was not loaded, or the token was altered)',
       'Website contact: spam: no valid form token (the page was not loaded, or the token was altered)',
-      'Website contact: spam: sent 2.0 s after the page loaded (minimum 5 s)',
+      // The test clock moves on with real time too: 2 s plus however long the requests took on a busy machine.
+      expect.stringMatching(/^Website contact: spam: sent [234]\.\d s after the page loaded \(minimum 5 s\)$/),
       'Website contact: invalid: email',
     ]);
 
