@@ -14,6 +14,8 @@ import {
   IconMail,
   IconPlugConnected,
   IconShieldLock,
+  IconSpeakerphone,
+  IconTemplate,
   IconTrash,
   IconUsers,
 } from '@tabler/icons-react';
@@ -47,6 +49,8 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/settings/web-forms', label: 'nav.webForms', icon: IconClipboardText, section: 'settings', permission: 'marketing.manage' },
   { to: '/settings/pipelines', label: 'pipelineSettings.nav', icon: IconAdjustmentsHorizontal, section: 'settings', permission: 'pipelines.manage' },
   { to: '/settings/lost-reasons', label: 'lostReasons.nav', icon: IconMoodSad, section: 'settings', permission: 'pipelines.manage' },
+  { to: '/settings/marketing', label: 'marketing.nav', icon: IconSpeakerphone, section: 'settings', permission: 'marketing.manage' },
+  { to: '/settings/presets', label: 'presets.nav', icon: IconTemplate, section: 'settings', permission: 'workspace.manage' },
   { to: '/trash', label: 'nav.trash', icon: IconTrash, section: 'settings', permission: 'trash.manage' },
 ];
 

@@ -236,6 +236,18 @@ const lostReasonsSettingsRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/settings-lost-reasons'), 'LostReasonsSettingsPage'),
 });
 
+const presetsSettingsRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'settings/presets',
+  component: lazyRouteComponent(() => import('./routes/settings-presets'), 'PresetsSettingsPage'),
+});
+
+const marketingSettingsRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'settings/marketing',
+  component: lazyRouteComponent(() => import('./routes/settings-marketing'), 'MarketingSettingsPage'),
+});
+
 const trashRoute = createRoute({
   getParentRoute: () => appLayoutRoute,
   path: 'trash',
@@ -270,6 +282,8 @@ const routeTree = rootRoute.addChildren([
     clientsRoute,
     pipelinesSettingsRoute,
     lostReasonsSettingsRoute,
+    presetsSettingsRoute,
+    marketingSettingsRoute,
     trashRoute,
   ]),
 ]);

@@ -1,18 +1,21 @@
+import type { PresetKey } from '@leadflow/shared/presets';
 import type { WorkspaceSettings } from '@leadflow/shared/workspace';
 import { createWorkspaceRequest } from '@leadflow/shared/workspace';
 import { Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
+import { PresetSelect } from '@/components/preset-select';
 import { applyFormErrors, zodResolver } from '@/lib/form';
 import type { CreateWorkspaceInput } from '../api/create-workspace';
 import { useCreateWorkspace } from '../api/create-workspace';
 import { useSwitchWorkspace } from '../api/switch-workspace';
 
-type CreateWorkspaceValues = { name: string; slug: string };
+type CreateWorkspaceValues = { name: string; slug: string; preset: PresetKey };
 
 const toRequest = (values: CreateWorkspaceValues): CreateWorkspaceInput => ({
   name: values.name,
   slug: values.slug.trim() ? values.slug : undefined,
+  preset: values.preset,
 });
 
 type CreateWorkspaceModalProps = {
@@ -27,7 +30,7 @@ export function CreateWorkspaceModal({ opened, onClose, onCreated }: CreateWorks
   const createWorkspace = useCreateWorkspace();
   const switchWorkspace = useSwitchWorkspace();
   const form = useForm<CreateWorkspaceValues>({
-    initialValues: { name: '', slug: '' },
+    initialValues: { name: '', slug: '', preset: 'blank' },
     validate: zodResolver(createWorkspaceRequest, toRequest),
   });
 
@@ -57,6 +60,7 @@ export function CreateWorkspaceModal({ opened, onClose, onCreated }: CreateWorks
             autoCapitalize="none"
             {...form.getInputProps('slug')}
           />
+          <PresetSelect label={t('presets.field')} {...form.getInputProps('preset')} />
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
               {t('common.cancel')}
