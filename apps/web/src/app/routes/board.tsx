@@ -81,10 +81,10 @@ function BoardScreen() {
               value={q}
               onChange={(event) => setQ(event.currentTarget.value)}
               type="search"
-              style={{ flex: isPhone ? '1 1 100%' : '1 1 14rem', maxWidth: isPhone ? undefined : 320 }}
+              style={{ flex: isPhone ? '1 1 calc(100% - 48px)' : '1 1 14rem', maxWidth: isPhone ? undefined : 320 }}
             />
-            <BoardQuickFilters value={quick} onChange={setQuick} members={references.members} meId={references.me.id} compact={isPhone} />
             <FilterBuilder onAdd={(filter) => setFilters((current) => [...current, filter])} compact={isPhone} />
+            <BoardQuickFilters value={quick} onChange={setQuick} members={references.members} meId={references.me.id} compact={isPhone} />
             {moneyFields.length > 0 ? (
               <Select
                 aria-label={t('board.sumField')}

@@ -57,15 +57,17 @@ const DraggableCard = memo(function DraggableCard({ card, stage, stages, currenc
   const { t } = useTranslation();
   const drag = useDraggable({ id: card.id, data: { card, stageId: stage.id } satisfies CardDragData });
   const drop = useDroppable({ id: `card:${card.id}`, data: { stageId: stage.id, leadId: card.id } satisfies CardDropData });
-  const { setNodeRef: setDragRef } = drag;
+  const { setNodeRef: setDragRef, setActivatorNodeRef } = drag;
   const { setNodeRef: setDropRef } = drop;
   const ref = useCallback(
     (element: HTMLDivElement | null) => {
       setDragRef(element);
+      // Only keys pressed on the card itself pick it up: Enter on its link or its menu button keeps their meaning.
+      setActivatorNodeRef(element);
       setDropRef(element);
       measure(element);
     },
-    [setDragRef, setDropRef, measure],
+    [setDragRef, setActivatorNodeRef, setDropRef, measure],
   );
   return (
     <Box
@@ -73,7 +75,7 @@ const DraggableCard = memo(function DraggableCard({ card, stage, stages, currenc
       data-index={index}
       {...drag.attributes}
       {...drag.listeners}
-      // The keyboard way is the card's "Move to…" menu; the card itself only takes focus to reach it.
+      // Besides the keyboard drag (space on the focused card, arrows, space), the card's "Move to…" menu moves it.
       role="listitem"
       aria-roledescription={t('board.card.roleDescription')}
       aria-label={t('board.card.label', { name: card.displayName, stage: stage.name, position: index + 1, count })}
