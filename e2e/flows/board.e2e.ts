@@ -56,6 +56,22 @@ async function drag(page: Page, from: Locator, to: { x: number; y: number }): Pr
   await page.mouse.up();
 }
 
+/** A finger's drag through the DevTools protocol: touch, hold (a short press picks the card up), move, lift. */
+async function touchDrag(page: Page, from: Locator, to: { x: number; y: number }): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const box = (await from.boundingBox())!;
+  const start = { x: box.x + box.width / 2, y: box.y + 12 };
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [start] });
+  await page.waitForTimeout(400);
+  const steps = 15;
+  for (let i = 1; i <= steps; i++) {
+    const point = { x: start.x + ((to.x - start.x) * i) / steps, y: start.y + ((to.y - start.y) * i) / steps };
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [point] });
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+}
+
 async function openBoard(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Board' }).click();
   await page.waitForURL(/\/board$/);
@@ -178,7 +194,8 @@ test('on a 375 px phone the board shows one column at a time and snaps between t
   await page.waitForURL(/\/board$/);
   const board = page.getByTestId('board');
   await board.waitFor();
-  await card(page, 'Duda Drag').or(card(page, 'Bia Board')).first().waitFor();
+  for (const firstName of ['Eva', 'Fabio']) await apiAs(page, 'POST', '/leads', { firstName, lastName: 'Touch' });
+  await eventually(() => cardsIn(page, 'New')).toEqual(['Fabio Touch', 'Eva Touch']);
 
   const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(await overflow()).toBeLessThanOrEqual(0);
@@ -186,6 +203,11 @@ test('on a 375 px phone the board shows one column at a time and snaps between t
   expect(first.x).toBeGreaterThanOrEqual(0);
   expect(first.x + first.width).toBeLessThanOrEqual(375);
   expect(await board.evaluate((el) => getComputedStyle(el).scrollSnapType)).toContain('x');
+
+  // A finger reorders the column: Eva, pressed and held, goes above Fabio.
+  const fabio = (await card(page, 'Fabio Touch').boundingBox())!;
+  await touchDrag(page, card(page, 'Eva Touch'), { x: fabio.x + fabio.width / 2, y: fabio.y + 4 });
+  await eventually(() => cardsIn(page, 'New')).toEqual(['Eva Touch', 'Fabio Touch']);
 
   // Swiping the board brings the next column into view.
   await board.evaluate((el) => el.scrollBy({ left: el.clientWidth }));

@@ -1,4 +1,4 @@
-import type { CollisionDetection, DragEndEvent, DragOverEvent, DragStartEvent } from '@dnd-kit/core';
+import type { CollisionDetection, DragEndEvent, DragMoveEvent, DragOverEvent, DragStartEvent } from '@dnd-kit/core';
 import { closestCorners, DndContext, DragOverlay, KeyboardSensor, MouseSensor, pointerWithin, TouchSensor, useSensor, useSensors } from '@dnd-kit/core';
 import { Box, Center, Loader, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
@@ -47,7 +47,7 @@ function isDropData(value: unknown): value is CardDropData {
   return typeof value === 'object' && value !== null && 'stageId' in value && 'leadId' in value;
 }
 
-function dropTargetOf(event: DragOverEvent | DragEndEvent): DropTarget | null {
+function dropTargetOf(event: DragOverEvent | DragMoveEvent | DragEndEvent): DropTarget | null {
   const { over, active } = event;
   if (!over) return null;
   const data: unknown = over.data.current;
@@ -121,7 +121,13 @@ export function BoardView({ pipelineId, query, sumField, currency, isPhone, heig
     const data: unknown = event.active.data.current;
     setActive(isDragData(data) ? data : null);
   };
-  const onDragOver = (event: DragOverEvent) => setDropTarget(dropTargetOf(event));
+  // Updated as the pointer moves (above or below the card under it), but only when the place changes.
+  const onDragMove = (event: DragOverEvent | DragMoveEvent) => {
+    const next = dropTargetOf(event);
+    setDropTarget((current) =>
+      current?.stageId === next?.stageId && current?.leadId === next?.leadId && current?.below === next?.below ? current : next,
+    );
+  };
   const onDragEnd = (event: DragEndEvent) => {
     const target = dropTargetOf(event);
     const dragged = active;
@@ -161,7 +167,8 @@ export function BoardView({ pipelineId, query, sumField, currency, isPhone, heig
         sensors={sensors}
         collisionDetection={collisionDetection}
         onDragStart={onDragStart}
-        onDragOver={onDragOver}
+        onDragOver={onDragMove}
+        onDragMove={onDragMove}
         onDragEnd={onDragEnd}
         onDragCancel={onDragCancel}
         accessibility={{
@@ -196,7 +203,8 @@ export function BoardView({ pipelineId, query, sumField, currency, isPhone, heig
               now={now}
               width={columnWidth}
               height={height}
-              dropTarget={dropTarget}
+              // Only the column under the pointer re-renders while a card moves.
+              dropTarget={dropTarget?.stageId === column.stage.id ? dropTarget : null}
               activeId={active?.card.id ?? null}
               onMenuAction={onMenuAction}
             />
