@@ -3,7 +3,10 @@ import { IconArrowLeft } from '@tabler/icons-react';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { LeadDetailView } from '@/features/leads/components/lead-detail-view';
+import { ReferralCard } from '@/features/referrals/components/referral-card';
+import { ReferredLeadsCard } from '@/features/referrals/components/referred-leads-card';
 import { LeadWebFormSubmissions } from '@/features/web-forms/components/lead-web-form-submissions';
+import { useSession } from '../session';
 import { LeadReferencesGate } from './leads-references';
 
 const routeApi = getRouteApi('/_app/leads/$leadId');
@@ -11,6 +14,7 @@ const routeApi = getRouteApi('/_app/leads/$leadId');
 export function LeadDetailPage() {
   const { t } = useTranslation();
   const { leadId } = routeApi.useParams();
+  const { can } = useSession();
   return (
     <LeadReferencesGate>
       <Group mb="sm">
@@ -23,6 +27,8 @@ export function LeadDetailPage() {
       </Group>
       {/* A new lead id is a new page: nothing of the previous lead's state carries over. */}
       <LeadDetailView key={leadId} leadId={leadId} />
+      <ReferralCard key={`referral-${leadId}`} leadId={leadId} canEdit={can('leads.edit')} />
+      <ReferredLeadsCard key={`referred-${leadId}`} leadId={leadId} />
       <LeadWebFormSubmissions key={`web-forms-${leadId}`} leadId={leadId} />
     </LeadReferencesGate>
   );

@@ -5,6 +5,9 @@ import { LoadingScreen } from '@/components/loading-screen';
 import { QueryError } from '@/components/query-error';
 import { useCustomFields } from '@/features/custom-fields/api/get-custom-fields';
 import { usePipelines } from '@/features/leads/api/get-pipelines';
+import { useEvents } from '@/features/marketing/api/get-events';
+import { useLeadSources } from '@/features/marketing/api/get-lead-sources';
+import { useReferrerReport } from '@/features/marketing/api/get-referrer-report';
 import type { LeadReferences } from '@/features/leads/hooks/use-lead-references';
 import { LeadReferencesProvider } from '@/features/leads/hooks/use-lead-references';
 import { useMembers } from '@/features/users/api/get-members';
@@ -26,6 +29,10 @@ export function LeadReferencesGate({ children }: { children: ReactNode }) {
   const pipelines = usePipelines();
   const members = useMembers('active', { enabled: canListMembers });
   const workspace = useWorkspace();
+  // Optional: the lead form offers them when loaded; pages do not wait for them.
+  const sources = useLeadSources();
+  const events = useEvents();
+  const referrers = useReferrerReport(can('reports.view') || can('leads.view_all'));
   const membersRefused = members.error instanceof ApiError && members.error.status === 403;
 
   const sortedFields = useMemo(
@@ -45,8 +52,11 @@ export function LeadReferencesGate({ children }: { children: ReactNode }) {
       pipelines: pipelines.data.pipelines,
       currency: workspace.data?.currency ?? 'USD',
       can,
+      sources: sources.data?.sources,
+      events: events.data?.events,
+      referrers: referrers.data?.rows,
     };
-  }, [sortedFields, pipelines.data, members.data, workspace.data, canListMembers, user.id, user.name, can]);
+  }, [sortedFields, pipelines.data, members.data, workspace.data, canListMembers, user.id, user.name, can, sources.data, events.data, referrers.data]);
 
   if (customFields.isError) return <QueryError error={customFields.error} onRetry={() => void customFields.refetch()} />;
   if (pipelines.isError) return <QueryError error={pipelines.error} onRetry={() => void pipelines.refetch()} />;

@@ -3,7 +3,7 @@ import { Group, MultiSelect, NumberInput, SegmentedControl, Select, TagsInput, T
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '@/lib/i18n';
-import { stageOptions, useLeadReferences } from '../hooks/use-lead-references';
+import { referenceOptions, stageOptions, useLeadReferences } from '../hooks/use-lead-references';
 import { countryOptions } from '../utils/countries';
 import { NONE_VALUE } from '../utils/filters';
 import type { LeadField } from '../utils/lead-fields';
@@ -117,7 +117,7 @@ export function FilterValueInput({ field, op, value, onChange }: FilterValueInpu
       const data =
         field.id === 'stageId'
           ? [{ group: t('leads.filters.noneGroup'), items: [none] }, ...stageOptions(references)]
-          : [none, ...references.pipelines.map((pipeline) => ({ value: pipeline.id, label: pipeline.name }))];
+          : [none, ...referenceOptions(references, field.id)];
       return isList ? (
         <MultiSelect label={label} data={data} value={asStrings(value)} onChange={onChange} searchable comboboxProps={inPopover} />
       ) : (

@@ -13,6 +13,8 @@ const SHOWN = [
   'lastName',
   'company',
   'source',
+  'sourceDetail',
+  'eventId',
   'campaign',
   'city',
   'state',

@@ -2,6 +2,7 @@ import { createLeadRequest, updateLeadRequest } from '@leadflow/shared/leads';
 import {
   ActionIcon,
   Alert,
+  Autocomplete,
   Button,
   Divider,
   Group,
@@ -81,6 +82,13 @@ export function LeadFormModal({ lead, onClose, onSaved }: LeadFormModalProps) {
     },
   });
   const values = form.values;
+  // The workspace's sources and events (Settings › Sources and events); the source stays free text.
+  const activeSources = (references.sources ?? []).filter((s) => !s.archived);
+  const chosenSource = activeSources.find((s) => s.name.toLowerCase() === values.source.trim().toLowerCase());
+  const detailOptions = chosenSource?.subtypes ?? [];
+  const eventOptions = (references.events ?? [])
+    .filter((e) => !e.archived || e.id === values.eventId)
+    .map((e) => ({ value: e.id, label: e.name }));
 
   const formRef = useRef<HTMLFormElement>(null);
   // Long forms scroll: bring the first field in error (or the conflict notice) into view.
@@ -255,7 +263,27 @@ export function LeadFormModal({ lead, onClose, onSaved }: LeadFormModalProps) {
 
           <Section title={t('leads.form.originSection')} />
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <TextInput label={t('leads.fields.source')} {...form.getInputProps('source')} />
+            <Autocomplete
+              label={t('leads.fields.source')}
+              data={activeSources.map((s) => s.name)}
+              data-testid="lead-source-input"
+              {...form.getInputProps('source')}
+            />
+            {detailOptions.length ? (
+              <Autocomplete label={t('leads.fields.sourceDetail')} data={detailOptions} {...form.getInputProps('sourceDetail')} />
+            ) : values.sourceDetail ? (
+              <TextInput label={t('leads.fields.sourceDetail')} {...form.getInputProps('sourceDetail')} />
+            ) : null}
+            {eventOptions.length ? (
+              <Select
+                label={t('leads.fields.eventId')}
+                data={eventOptions}
+                clearable
+                searchable
+                placeholder={t('leadSource.noEvent')}
+                {...form.getInputProps('eventId')}
+              />
+            ) : null}
             <TextInput label={t('leads.fields.campaign')} {...form.getInputProps('campaign')} />
           </SimpleGrid>
 

@@ -20,7 +20,23 @@ export type LeadReferences = {
   /** Marketing events and lead sources, when the page loaded them (the lead form and filters offer them). */
   events?: { id: string; name: string; archived: boolean }[];
   sources?: { id: string; name: string; kind: string; subtypes: string[]; archived: boolean }[];
+  /** Clients and contacts that referred someone (from the leads-by-referrer report, when the role may read it). */
+  referrers?: { kind: 'lead' | 'contact'; id: string; name: string; leadName: string }[];
 };
+
+/** Options of a reference field other than stages: pipelines, events, referrers. */
+export function referenceOptions(references: LeadReferences, fieldId: string): { value: string; label: string }[] {
+  switch (fieldId) {
+    case 'eventId':
+      return (references.events ?? []).map((event) => ({ value: event.id, label: event.name }));
+    case 'referredByLeadId':
+      return (references.referrers ?? []).filter((r) => r.kind === 'lead').map((r) => ({ value: r.id, label: r.name }));
+    case 'referredByContactId':
+      return (references.referrers ?? []).filter((r) => r.kind === 'contact').map((r) => ({ value: r.id, label: `${r.name} (${r.leadName})` }));
+    default:
+      return references.pipelines.map((pipeline) => ({ value: pipeline.id, label: pipeline.name }));
+  }
+}
 
 const LeadReferencesContext = createContext<LeadReferences | null>(null);
 

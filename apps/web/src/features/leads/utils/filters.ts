@@ -1,7 +1,7 @@
 import type { FilterOperator, LeadFilter } from '@leadflow/shared/leads';
 import { currentLanguage, i18n } from '@/lib/i18n';
 import type { LeadReferences } from '../hooks/use-lead-references';
-import { findStage, memberName } from '../hooks/use-lead-references';
+import { findStage, memberName, referenceOptions } from '../hooks/use-lead-references';
 import { countryName } from './countries';
 import { formatDay } from './format-lead-value';
 import type { LeadField } from './lead-fields';
@@ -74,7 +74,7 @@ function singleValueLabel(field: LeadField, value: unknown, references: LeadRefe
     case 'reference':
       return field.id === 'stageId'
         ? (findStage(references, value)?.stage.name ?? value)
-        : (references.pipelines.find((pipeline) => pipeline.id === value)?.name ?? value);
+        : (referenceOptions(references, field.id).find((option) => option.value === value)?.label ?? value);
     case 'select':
     case 'multi_select':
       return field.custom?.options.find((option) => option.value === value)?.label ?? value;

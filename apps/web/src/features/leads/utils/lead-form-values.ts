@@ -12,6 +12,9 @@ export type LeadFormValues = {
   phones: PhoneRow[];
   emails: string[];
   source: string;
+  sourceDetail: string;
+  /** A marketing event id; null: none. */
+  eventId: string | null;
   campaign: string;
   city: string;
   state: string;
@@ -56,6 +59,8 @@ export function leadFormValues(lead: LeadDetail | null, customFields: readonly C
     phones: lead ? lead.phones.map((p) => ({ raw: p.raw, label: p.label ?? '' })) : [{ raw: '', label: '' }],
     emails: lead ? [...lead.emails] : [''],
     source: lead?.source ?? '',
+    sourceDetail: lead?.sourceDetail ?? '',
+    eventId: lead?.eventId ?? null,
     campaign: lead?.campaign ?? '',
     city: lead?.city ?? '',
     state: lead?.state ?? '',
@@ -115,6 +120,8 @@ function normalized(values: LeadFormValues, customFields: readonly CustomField[]
     phones: values.phones.map((p) => ({ raw: p.raw.trim(), ...(p.label.trim() ? { label: p.label.trim() } : {}) })),
     emails: values.emails.map((e) => e.trim()),
     source: text(values.source),
+    sourceDetail: text(values.sourceDetail),
+    eventId: values.eventId || null,
     campaign: text(values.campaign),
     city: text(values.city),
     state: text(values.state),

@@ -7,6 +7,6 @@ export function getReferrerReport(signal?: AbortSignal) {
 }
 
 /** Leads by referrer: referred leads and how many became clients, per client or contact. */
-export function useReferrerReport() {
-  return useQuery({ queryKey: ['reports', 'referrers'], queryFn: ({ signal }) => getReferrerReport(signal) });
+export function useReferrerReport(enabled = true) {
+  return useQuery({ queryKey: ['reports', 'referrers'], queryFn: ({ signal }) => getReferrerReport(signal), enabled });
 }

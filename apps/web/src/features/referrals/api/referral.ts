@@ -41,6 +41,7 @@ function useReferralMutation<A>(leadId: string, fn: (a: A) => Promise<unknown>) 
       Promise.all([
         queryClient.invalidateQueries({ queryKey: referralKey(leadId) }),
         queryClient.invalidateQueries({ queryKey: ['referred'] }),
+        queryClient.invalidateQueries({ queryKey: ['reports', 'referrers'] }),
         queryClient.invalidateQueries({ queryKey: ['leads'] }),
       ]),
   });
