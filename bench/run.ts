@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DEFAULTS, GENERATOR_VERSION, generate, readGenerationInfo, type GenerationInfo } from './generate.ts';
 import { parseArgs } from './lib/args.ts';
+import { boardMarkdown, boardOptionsFrom, runBoardBench, runBoardCli, type BoardReport } from './board.ts';
 import { ingestMarkdown, ingestOptionsFrom, runIngestBench, runIngestCli, type IngestReport } from './ingest.ts';
 import { ApiClient, describeFailure, isMissingRoute, isShadowedByIdRoute, type HttpResult } from './lib/http.ts';
 import { explainScenario, loadSql, type ExplainResult } from './lib/measure.ts';
@@ -35,7 +36,7 @@ const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles', String(process.pid));
 
 const args = parseArgs(process.argv.slice(2), {
-  flags: ['regenerate', 'skip-pglite', 'skip-api', 'cpu-prof', 'skip-ingest', 'ingest-cpu-prof'],
+  flags: ['regenerate', 'skip-pglite', 'skip-api', 'cpu-prof', 'skip-ingest', 'ingest-cpu-prof', 'skip-board'],
   values: [
     'database-url',
     'leads',
@@ -63,6 +64,11 @@ const args = parseArgs(process.argv.slice(2), {
     'ingest-seconds',
     'ingest-concurrency',
     'ingest-duplicates',
+    // The board set (bench/board.ts; README "Board").
+    'board-database-url',
+    'board-leads',
+    'board-requests',
+    'board-concurrency',
   ],
 });
 
@@ -147,6 +153,8 @@ function failedWrite(name: string, targetMs: number, message: string): WriteResu
 async function main(): Promise<void> {
   // `--only ingest`: the ingest set alone, on its own database (no lead data set needed).
   if (opts.only === 'ingest') process.exit(await runIngestCli(process.argv.slice(2), `npm run bench -- ${process.argv.slice(2).join(' ')}`));
+  // `--only board`: the board set alone, on its own small database (5,000 open leads; no 1M data set needed).
+  if (opts.only === 'board') process.exit(await runBoardCli(process.argv.slice(2), `npm run bench -- ${process.argv.slice(2).join(' ')}`));
   const started = new Date();
   const hardStop = setTimeout(() => {
     console.error(`\nbench: --max-minutes ${opts.maxMinutes} reached, stopping.`);
@@ -258,14 +266,15 @@ async function main(): Promise<void> {
 
   if (!opts.skipPglite) results.pglite = await runPgliteChild();
   const ingest: IngestReport | null = opts.only || args.flag('skip-ingest') ? null : await runIngestBench(ingestOptionsFrom(process.argv.slice(2)), results.command);
+  const boardSet: BoardReport | null = opts.only || args.flag('skip-board') ? null : await runBoardBench(boardOptionsFrom(process.argv.slice(2)), results.command);
   clearTimeout(hardStop);
   results.finishedAt = new Date().toISOString();
   results.machine.loadAvgEnd = round(os.loadavg()[0]!, 2);
 
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
-  const md = markdown(results) + (ingest ? `\n${ingestMarkdown(ingest)}` : '');
-  fs.writeFileSync(path.join(RESULTS_DIR, `${stamp}.json`), JSON.stringify({ ...results, ingest }, null, 2));
+  const md = markdown(results) + (ingest ? `\n${ingestMarkdown(ingest)}` : '') + (boardSet ? `\n${boardMarkdown(boardSet)}` : '');
+  fs.writeFileSync(path.join(RESULTS_DIR, `${stamp}.json`), JSON.stringify({ ...results, ingest, board: boardSet }, null, 2));
   fs.writeFileSync(path.join(RESULTS_DIR, `${stamp}.md`), md);
   console.log(`\n${md}`);
   console.log(`Results: bench/results/${stamp}.json (and .md)`);

@@ -257,8 +257,11 @@ export function createLeadListService(deps: AppDeps) {
             where: [...where, sql`${leads.stageId} IS DISTINCT FROM ${stageId}`],
             set: sql`stage_id = ${stageId}, pipeline_id = ${pipelineId}, lost_reason = ${rules.lostReason}::text, client_since = target.client_since`,
             columns: sql`${clientSince} AS client_since`,
-            oldValues: sql`jsonb_build_object('stageId', ${leads.stageId}, 'pipelineId', ${leads.pipelineId}, 'lostReason', ${leads.lostReason})`,
-            newValues: sql`jsonb_build_object('stageId', ${stageId}, 'pipelineId', ${pipelineId}, 'lostReason', ${rules.lostReason}::text)`,
+            // The lost reason is logged only where it changes.
+            oldValues: sql`jsonb_build_object('stageId', ${leads.stageId}, 'pipelineId', ${leads.pipelineId}) || CASE WHEN ${leads.lostReason} IS DISTINCT FROM ${rules.lostReason}::text
+              THEN jsonb_build_object('lostReason', ${leads.lostReason}) ELSE '{}'::jsonb END`,
+            newValues: sql`jsonb_build_object('stageId', ${stageId}, 'pipelineId', ${pipelineId}) || CASE WHEN ${leads.lostReason} IS DISTINCT FROM ${rules.lostReason}::text
+              THEN jsonb_build_object('lostReason', ${rules.lostReason}::text) ELSE '{}'::jsonb END`,
             activityData: sql`jsonb_build_object(
               'from', CASE WHEN ${leads.stageId} IS NOT NULL THEN jsonb_build_object('id', ${leads.stageId},
                 'name', coalesce((SELECT s.name FROM pipeline_stages s WHERE s.id = ${leads.stageId}), '')) END,

@@ -34,8 +34,6 @@ export type CardRow = {
   value: string | number | null;
 };
 
-type Neighbour = { id: string; stage_position: number };
-
 function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
@@ -72,38 +70,53 @@ export function createBoardRepository(db: Db) {
     return next - prev >= 2 ? prev + Math.floor((next - prev) / 2) : null;
   }
 
-  async function anchorCard(tx: DbOrTx, workspaceId: string, stageId: string, leadId: string, anchorId: string, field: string): Promise<Neighbour> {
+  /** The anchor card and, in the same statement, its neighbour on the other side (the moving card left out). */
+  async function anchorAndNeighbour(
+    tx: DbOrTx,
+    workspaceId: string,
+    stageId: string,
+    leadId: string,
+    anchorId: string,
+    field: string,
+    dir: 'prev' | 'next',
+  ): Promise<{ anchor: number; other: number | null }> {
     if (anchorId === leadId) throw invalid(field, 'A card cannot be placed next to itself');
-    const row = await one<Neighbour>(
-      tx,
-      sql`SELECT id, stage_position FROM ${leads} WHERE ${column(workspaceId, stageId)} AND ${leads.id} = ${anchorId}::uuid`,
-    );
-    if (!row) throw invalid(field, 'This card is not in the target column');
-    return row;
-  }
-
-  /** The next card after (or before) a key in column order, the moving card left out. */
-  async function neighbour(tx: DbOrTx, workspaceId: string, stageId: string, leadId: string, from: Neighbour | null, dir: 'prev' | 'next'): Promise<number | null> {
     const cmp = sql.raw(dir === 'prev' ? '<' : '>');
     const order = sql.raw(dir === 'prev' ? 'DESC' : 'ASC');
-    const after = from ? sql`AND (${leads.stagePosition}, ${leads.id}) ${cmp} (${from.stage_position}::int, ${from.id}::uuid)` : sql``;
+    const row = await one<{ stage_position: number; other: number | null }>(
+      tx,
+      sql`SELECT a.stage_position, (
+            SELECT n.stage_position FROM leads n
+            WHERE n.workspace_id = a.workspace_id AND n.stage_id = a.stage_id AND n.deleted_at IS NULL AND n.id <> ${leadId}::uuid
+              AND (n.stage_position, n.id) ${cmp} (a.stage_position, a.id)
+            ORDER BY n.stage_position ${order}, n.id ${order} LIMIT 1) AS other
+          FROM leads a
+          WHERE a.workspace_id = ${workspaceId}::uuid AND a.stage_id = ${stageId}::uuid AND a.deleted_at IS NULL AND a.id = ${anchorId}::uuid`,
+    );
+    if (!row) throw invalid(field, 'This card is not in the target column');
+    return { anchor: Number(row.stage_position), other: row.other === null ? null : Number(row.other) };
+  }
+
+  /** The first (or last) card of the column, the moving card left out. */
+  async function edge(tx: DbOrTx, workspaceId: string, stageId: string, leadId: string, dir: 'first' | 'last'): Promise<number | null> {
+    const order = sql.raw(dir === 'last' ? 'DESC' : 'ASC');
     const row = await one<{ stage_position: number }>(
       tx,
-      sql`SELECT stage_position FROM ${leads} WHERE ${column(workspaceId, stageId)} AND ${leads.id} <> ${leadId}::uuid ${after}
+      sql`SELECT stage_position FROM ${leads} WHERE ${column(workspaceId, stageId)} AND ${leads.id} <> ${leadId}::uuid
           ORDER BY ${leads.stagePosition} ${order}, ${leads.id} ${order} LIMIT 1`,
     );
     return row ? Number(row.stage_position) : null;
   }
 
   async function tryPlace(tx: DbOrTx, workspaceId: string, stageId: string, leadId: string, anchor: Anchor): Promise<number | null> {
-    if ('top' in anchor) return between(null, await neighbour(tx, workspaceId, stageId, leadId, null, 'next'));
-    if ('end' in anchor) return between(await neighbour(tx, workspaceId, stageId, leadId, null, 'prev'), null);
+    if ('top' in anchor) return between(null, await edge(tx, workspaceId, stageId, leadId, 'first'));
+    if ('end' in anchor) return between(await edge(tx, workspaceId, stageId, leadId, 'last'), null);
     if ('beforeId' in anchor) {
-      const next = await anchorCard(tx, workspaceId, stageId, leadId, anchor.beforeId, 'beforeId');
-      return between(await neighbour(tx, workspaceId, stageId, leadId, next, 'prev'), Number(next.stage_position));
+      const { anchor: next, other: prev } = await anchorAndNeighbour(tx, workspaceId, stageId, leadId, anchor.beforeId, 'beforeId', 'prev');
+      return between(prev, next);
     }
-    const prev = await anchorCard(tx, workspaceId, stageId, leadId, anchor.afterId, 'afterId');
-    return between(Number(prev.stage_position), await neighbour(tx, workspaceId, stageId, leadId, prev, 'next'));
+    const { anchor: prev, other: next } = await anchorAndNeighbour(tx, workspaceId, stageId, leadId, anchor.afterId, 'afterId', 'next');
+    return between(prev, next);
   }
 
   return {

@@ -171,11 +171,11 @@ export function createBoardService(deps: AppDeps) {
       if (current.deletedAt) throw conflict('This lead is in the trash; restore it first');
       if (current.version !== input.version) throw conflict(staleLeadMessage(await board.lastEditorName(actor.workspaceId, leadId)), 'version');
 
-      const target = await pipelines.findStage(actor.workspaceId, input.stageId.toLowerCase());
-      if (!target) throw invalid('stageId', 'No such stage in this workspace');
+      const found = await pipelines.findStageWithPipeline(actor.workspaceId, input.stageId.toLowerCase());
+      if (!found) throw invalid('stageId', 'No such stage in this workspace');
+      const { stage: target, pipelineName, pipelineArchivedAt } = found;
       if (target.archivedAt) throw invalid('stageId', `The stage "${target.name}" is archived`);
-      const targetPipeline = await pipelines.findPipeline(actor.workspaceId, target.pipelineId);
-      if (targetPipeline?.archivedAt) throw invalid('stageId', `The pipeline "${targetPipeline.name}" is archived`);
+      if (pipelineArchivedAt) throw invalid('stageId', `The pipeline "${pipelineName}" is archived`);
 
       const sameColumn = current.stageId === target.id;
       const at = deps.now();
@@ -198,7 +198,8 @@ export function createBoardService(deps: AppDeps) {
               : { top: true };
 
       const result = await db.transaction(async (tx) => {
-        await board.keepPositions(tx);
+        // A card changing column is placed here, not on top by the trigger; within a column the trigger is idle.
+        if (!sameColumn) await board.keepPositions(tx);
         const { position, renumbered } = await board.placeCard(tx, actor.workspaceId, target.id, leadId, anchor);
         const changes = {
           stageId: target.id,

@@ -251,6 +251,26 @@ describe('moving cards', () => {
     expect((await owner.get(`/api/v1/leads/${other.id}`)).json().clientSince).toBeTruthy();
   });
 
+  it('applies the rules to bulk stage moves: a reason for lost, client dates for won', async () => {
+    const { owner } = await setUpOwner(t);
+    const p = await pipelineOf(owner);
+    const a = await createLead(owner, { firstName: 'Ana' });
+    const b = await createLead(owner, { firstName: 'Bea' });
+    const bulk = (action: Record<string, unknown>) => owner.post('/api/v1/leads/bulk', { selection: { ids: [a.id, b.id] }, action });
+    let res = await bulk({ type: 'set_stage', stageId: p.stage('Lost') });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.field).toBe('action.lostReason');
+    res = await bulk({ type: 'set_stage', stageId: p.stage('Lost'), lostReason: 'No budget' });
+    expect(res.json()).toEqual({ affected: 2 });
+    expect((await owner.get(`/api/v1/leads/${a.id}`)).json()).toMatchObject({ lostReason: 'No budget', clientSince: null });
+    res = await bulk({ type: 'set_stage', stageId: p.stage('Won') });
+    expect(res.json()).toEqual({ affected: 2 });
+    const won = (await owner.get(`/api/v1/leads/${b.id}`)).json();
+    expect(won.lostReason).toBeNull();
+    expect(won.clientSince).toBeTruthy();
+    expect(column(await getBoard(owner, p.id), p.stage('Won')).count).toBe(2);
+  });
+
   it('refuses stages of another pipeline or workspace, archived stages and neighbours outside the column, changing nothing', async () => {
     const { owner } = await setUpOwner(t);
     const p = await pipelineOf(owner);

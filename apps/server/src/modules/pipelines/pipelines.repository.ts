@@ -169,6 +169,16 @@ export function createPipelinesRepository(db: Db) {
       return row;
     },
 
+    /** A stage with its pipeline's name and archive date, in one query (card moves). */
+    async findStageWithPipeline(workspaceId: string, stageId: string): Promise<{ stage: StageRow; pipelineName: string; pipelineArchivedAt: Date | null } | undefined> {
+      const [row] = await db
+        .select({ stage: pipelineStages, pipelineName: pipelines.name, pipelineArchivedAt: pipelines.archivedAt })
+        .from(pipelineStages)
+        .innerJoin(pipelines, eq(pipelines.id, pipelineStages.pipelineId))
+        .where(and(eq(pipelineStages.workspaceId, workspaceId), eq(pipelineStages.id, stageId)));
+      return row;
+    },
+
     async findStages(workspaceId: string, stageIds: string[], tx: DbOrTx = db): Promise<StageRow[]> {
       if (!stageIds.length) return [];
       return tx
