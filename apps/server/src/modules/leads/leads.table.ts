@@ -64,7 +64,7 @@ export const leads = pgTable(
     lostReason: text('lost_reason'),
     /**
      * When the lead became a client: set when it enters a won stage, cleared when it leaves every won stage
-     * (ADR 008). Non-null exactly while the lead sits in a won stage.
+     * (ADR 009). Non-null exactly while the lead sits in a won stage.
      */
     clientSince: timestamp('client_since', { withTimezone: true }),
     custom: jsonb('custom').$type<Record<string, unknown>>().notNull().default({}),

@@ -22,7 +22,7 @@ export type StageRulesInput = {
 };
 
 /**
- * What a lead's stage decides, the same for a board move, an edit, and leads moved off an archived stage (ADR 008):
+ * What a lead's stage decides, the same for a board move, an edit, and leads moved off an archived stage (ADR 009):
  * - a lost stage needs a reason: one of the workspace's active lost reasons (matched whatever the case, stored as
  *   the list spells it), or any text while the list is empty; any other stage clears the reason;
  * - a won stage makes the lead a client since now (a client moving between won stages keeps its date); any other
