@@ -168,6 +168,13 @@ function describe(item: TimelineItem, references: LeadReferences, t: TFunction):
       return { title: t('leads.timeline.deleted') };
     case 'restored':
       return { title: t('leads.timeline.restored') };
+    case 'referral_marked': {
+      const referrer = personOf(data.referrer);
+      const type = textOf(data.type) === 'interim' ? 'interim' : 'regular';
+      return { title: t('referrals.timeline.marked', { type: t(`referrals.types.${type}`).toLowerCase(), name: referrer?.name ?? EMPTY_VALUE }) };
+    }
+    case 'referral_unmarked':
+      return { title: t('referrals.timeline.unmarked') };
     default:
       return { title: item.type };
   }
