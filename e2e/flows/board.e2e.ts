@@ -216,3 +216,25 @@ test('on a 375 px phone the board shows one column at a time and snaps between t
     return next.x >= 0 && next.x + next.width <= 375;
   }).toBe(true);
 });
+
+test('a move of a card someone else changed meanwhile is refused with a clear message, and the card reloads', async () => {
+  const owner = await newPage(browser, server.baseUrl);
+  await logIn(owner, OWNER.email);
+  await owner.getByText(`Welcome, ${OWNER.name}!`).waitFor();
+  // This tab hears no live events, so its board keeps the version it read.
+  await owner.routeWebSocket(/\/api\/v1\/ws/, () => undefined);
+  const lead = await apiAs<{ id: string; version: number }>(owner, 'POST', '/leads', { firstName: 'Gil', lastName: 'Stale' });
+  await openBoard(owner);
+  await card(owner, 'Gil Stale').waitFor();
+
+  // Someone else renames Gil in the meantime.
+  await apiAs(owner, 'PATCH', `/leads/${lead.id}`, { lastName: 'Fresh', version: lead.version });
+
+  const target = (await column(owner, 'Contacted').boundingBox())!;
+  await drag(owner, card(owner, 'Gil Stale'), { x: target.x + target.width / 2, y: target.y + 120 });
+  await owner.getByText('Changed by someone else', { exact: true }).waitFor();
+  await owner.getByText('Gil Stale was changed by someone else in the meantime', { exact: false }).waitFor();
+  // The card is back where it is on the server, with what it holds now.
+  await eventually(() => cardsIn(owner, 'New')).toContain('Gil Fresh');
+  expect(await cardsIn(owner, 'Contacted')).not.toContain('Gil Stale');
+});
