@@ -110,15 +110,15 @@ export function createBoardService(deps: AppDeps) {
   }
 
   async function activePipelineStages(actor: Actor, pipelineId: string) {
-    const pipeline = await pipelines.findPipeline(actor.workspaceId, pipelineId);
+    const [pipeline, stages] = await Promise.all([pipelines.findPipeline(actor.workspaceId, pipelineId), pipelines.listStages(actor.workspaceId, false, pipelineId)]);
     if (!pipeline) throw notFound('Pipeline');
-    return { pipeline, stages: await pipelines.listStages(actor.workspaceId, false, pipelineId) };
+    return { pipeline, stages };
   }
 
   return {
     async board(actor: LeadListActor, pipelineId: string, params: BoardParams): Promise<Board> {
-      const { pipeline, stages } = await activePipelineStages(actor, pipelineId);
-      const { where, value, sumField } = await boardConditions(actor, params);
+      // Independent reads on separate pool connections: the pipeline, its stages, and the compiled query.
+      const [{ pipeline, stages }, { where, value, sumField }] = await Promise.all([activePipelineStages(actor, pipelineId), boardConditions(actor, params)]);
       const ids = stages.map((s) => s.id);
       const [totals, rows] = await Promise.all([
         board.columnTotals(where, ids, value),
@@ -149,10 +149,9 @@ export function createBoardService(deps: AppDeps) {
     },
 
     async column(actor: LeadListActor, pipelineId: string, stageId: string, params: ColumnParams): Promise<{ cards: BoardCard[]; nextCursor: string | null }> {
-      const stage = await pipelines.findStage(actor.workspaceId, stageId);
-      if (!stage || stage.pipelineId !== pipelineId) throw notFound('Stage');
       const after = params.cursor ? decodeCardCursor(params.cursor) : null;
-      const { where, value } = await boardConditions(actor, params);
+      const [stage, { where, value }] = await Promise.all([pipelines.findStage(actor.workspaceId, stageId), boardConditions(actor, params)]);
+      if (!stage || stage.pipelineId !== pipelineId) throw notFound('Stage');
       const rows = await board.columnCards(where, [{ stageId: stage.id, after }], params.limit + 1, value);
       return page(rows, stage, params.limit, deps.now().getTime());
     },
@@ -165,13 +164,15 @@ export function createBoardService(deps: AppDeps) {
     async moveLead(actor: Actor, leadId: string, input: MoveLeadInput): Promise<MoveLeadResponse> {
       if (!actor.permissions.has('leads.edit')) throw forbidden('Your role does not allow this (leads.edit)');
       const scope = leadScopeOf(actor);
-      const row = await leadsRepo.findLead(scope, leadId);
+      const [row, found] = await Promise.all([
+        leadsRepo.findLead(scope, leadId),
+        pipelines.findStageWithPipeline(actor.workspaceId, input.stageId.toLowerCase()),
+      ]);
       if (!row) throw notFound('Lead');
       const current = row.lead;
       if (current.deletedAt) throw conflict('This lead is in the trash; restore it first');
       if (current.version !== input.version) throw conflict(staleLeadMessage(await board.lastEditorName(actor.workspaceId, leadId)), 'version');
 
-      const found = await pipelines.findStageWithPipeline(actor.workspaceId, input.stageId.toLowerCase());
       if (!found) throw invalid('stageId', 'No such stage in this workspace');
       const { stage: target, pipelineName, pipelineArchivedAt } = found;
       if (target.archivedAt) throw invalid('stageId', `The stage "${target.name}" is archived`);

@@ -209,6 +209,12 @@ describe('moving cards', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().lostReason).toBe('Price');
     expect((await timeline(owner, lead.id))[0]).toMatchObject({ type: 'stage_changed', data: { lostReason: 'Price' } });
+    // Its reason leaves the list: the card still moves within the lost column, keeping it.
+    const price = (await owner.get('/api/v1/lost-reasons')).json().reasons.find((r: { name: string }) => r.name === 'Price');
+    expect((await owner.patch(`/api/v1/lost-reasons/${price.id}`, { archived: true })).statusCode).toBe(200);
+    res = await move(owner, lead.id, { stageId: p.stage('Lost'), beforeId: null });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().lostReason).toBe('Price');
 
     res = await move(owner, lead.id, { stageId: p.stage('Won') });
     expect(res.statusCode, res.body).toBe(200);

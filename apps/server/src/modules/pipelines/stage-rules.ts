@@ -32,8 +32,11 @@ export async function resolveStageRules(tx: DbOrTx, workspaceId: string, input: 
   const clientSince = input.to.kind === 'won' ? (input.fromKind === 'won' && input.fromClientSince ? input.fromClientSince : input.at) : null;
   if (input.to.kind !== 'lost') return { lostReason: null, clientSince };
 
-  const given = input.lostReasonInput === undefined && input.fromKind === 'lost' ? input.currentLostReason : input.lostReasonInput;
-  const reason = given?.trim();
+  // A lost lead that moves without a new reason keeps the one it has, even if the list changed since.
+  if (input.lostReasonInput === undefined && input.fromKind === 'lost' && input.currentLostReason?.trim()) {
+    return { lostReason: input.currentLostReason, clientSince };
+  }
+  const reason = input.lostReasonInput?.trim();
   if (!reason) throw invalid(input.field, 'Moving a lead to a lost stage needs a lost reason');
   const list = await tx
     .select({ name: lostReasons.name })
