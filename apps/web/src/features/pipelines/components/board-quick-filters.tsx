@@ -34,7 +34,7 @@ export function BoardQuickFilters({ value, onChange, members, meId, compact }: B
     <>
       <Select
         aria-label={t('board.filters.owner')}
-        placeholder={t('board.filters.anyOwner')}
+        placeholder={t('board.filters.owner')}
         data={[
           { value: 'me', label: t('board.filters.me') },
           { value: UNASSIGNED, label: t('board.filters.unassigned') },
