@@ -8,6 +8,7 @@ import { QueryError } from '@/components/query-error';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { useLostReasons } from '../api/get-lost-reasons';
 import { useCreateLostReason, useReorderLostReasons, useUpdateLostReason } from '../api/manage-lost-reasons';
+import { usePipelinesLiveUpdates } from '../hooks/use-pipelines-live-updates';
 
 function ReasonRow({ reason, index, count, busy, onMove }: { reason: LostReason; index: number; count: number; busy: boolean; onMove: (from: number, to: number) => void }) {
   const { t } = useTranslation();
@@ -75,6 +76,7 @@ function ReasonRow({ reason, index, count, busy, onMove }: { reason: LostReason;
 export function LostReasonsSettings() {
   const { t } = useTranslation();
   const reasons = useLostReasons(true);
+  usePipelinesLiveUpdates();
   const create = useCreateLostReason();
   const reorder = useReorderLostReasons();
   const restore = useUpdateLostReason();

@@ -10,6 +10,7 @@ import { formatDateTime } from '@/lib/format';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { usePipelineList } from '../api/get-pipelines';
 import { useArchivePipeline, useRestorePipeline, useRestoreStage } from '../api/manage-pipelines';
+import { usePipelinesLiveUpdates } from '../hooks/use-pipelines-live-updates';
 import { ArchiveStageModal } from './archive-stage-modal';
 import { PipelineNameModal } from './pipeline-name-modal';
 import { StageFormModal } from './stage-form-modal';
@@ -26,6 +27,7 @@ type Dialog =
 export function PipelinesSettings() {
   const { t } = useTranslation();
   const pipelines = usePipelineList({ includeArchived: true, withCounts: true });
+  usePipelinesLiveUpdates();
   const archivePipeline = useArchivePipeline();
   const restorePipeline = useRestorePipeline();
   const restoreStage = useRestoreStage();

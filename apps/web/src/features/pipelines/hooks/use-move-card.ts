@@ -7,10 +7,9 @@ import { notifyError, notifySuccess } from '@/lib/notify';
 import { notifications } from '@mantine/notifications';
 import type { BoardCard, ColumnPages } from '../api/get-board';
 import { boardColumnKey, getBoardQueryOptions } from '../api/get-board';
-import type { MoveLeadInput } from '../api/move-lead';
 import { moveLead } from '../api/move-lead';
 import type { CardPlacement } from '../utils/board-order';
-import { moveCard } from '../utils/board-order';
+import { moveCard, positionOf } from '../utils/board-order';
 
 export type CardMove = {
   card: BoardCard;
@@ -23,13 +22,6 @@ export type CardMove = {
 };
 
 type BoardScope = { pipelineId: string; query: string; sumField: string | null };
-
-/** The request's position: right before the card below, else right after the card above, else first. */
-export function positionOf(placement: CardPlacement): Pick<MoveLeadInput, 'beforeId' | 'afterId'> {
-  if (placement.beforeLeadId) return { beforeId: placement.beforeLeadId };
-  if (placement.afterLeadId) return { afterId: placement.afterLeadId };
-  return { beforeId: null };
-}
 
 function flatten(data: ColumnPages | undefined): BoardCard[] {
   return data?.pages.flatMap((page) => page.cards) ?? [];

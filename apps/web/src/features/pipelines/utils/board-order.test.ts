@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysSince, initials, isSamePlace, moveCard, placementFor } from './board-order';
+import { daysSince, initials, isSamePlace, moveCard, placementFor, positionOf } from './board-order';
 
 const ids = ['a', 'b', 'c'];
 
@@ -25,6 +25,14 @@ describe('placementFor', () => {
     const placement = placementFor('b', ids, 's1', 'b', true);
     expect(placement.index).toBe(1);
     expect(isSamePlace('b', 's1', ids, placement)).toBe(true);
+  });
+});
+
+describe('positionOf', () => {
+  it('names the card below, else the card above, else asks for the end of an empty column', () => {
+    expect(positionOf(placementFor('x', ids, 's', 'b', false))).toEqual({ beforeId: 'b' });
+    expect(positionOf(placementFor('x', ids, 's', null, false))).toEqual({ afterId: 'c' });
+    expect(positionOf(placementFor('x', [], 's', null, false))).toEqual({ beforeId: null });
   });
 });
 

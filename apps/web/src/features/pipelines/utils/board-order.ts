@@ -38,6 +38,16 @@ export function placementFor(
   };
 }
 
+/**
+ * The move request's position: right before the card that will be below it, else right after the card above it
+ * (dropped below the last loaded card: unloaded cards stay below), else the column is empty (`beforeId: null`, last).
+ */
+export function positionOf(placement: CardPlacement): { beforeId?: string | null; afterId?: string } {
+  if (placement.beforeLeadId) return { beforeId: placement.beforeLeadId };
+  if (placement.afterLeadId) return { afterId: placement.afterLeadId };
+  return { beforeId: null };
+}
+
 /** Whether a placement changes nothing (same column, same place). */
 export function isSamePlace(leadId: string, fromStageId: string, fromIds: readonly string[], placement: CardPlacement): boolean {
   return placement.toStageId === fromStageId && fromIds.indexOf(leadId) === placement.index;
