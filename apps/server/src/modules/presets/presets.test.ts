@@ -145,3 +145,31 @@ describe('presets API', () => {
     expect(await snapshot(workspaceId)).toEqual(before);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every preset, source, event, tag and referral route with a summary', async () => {
+    const spec = (await t.app.inject({ url: '/api/docs/json' })).json() as { paths: Record<string, Record<string, { summary?: string; tags?: string[] }>> };
+    const expected: Record<string, string[]> = {
+      '/api/v1/presets': ['get'],
+      '/api/v1/presets/{key}': ['get'],
+      '/api/v1/presets/{key}/apply': ['post'],
+      '/api/v1/lead-sources': ['get', 'post'],
+      '/api/v1/lead-sources/{id}': ['patch', 'delete'],
+      '/api/v1/events': ['get', 'post'],
+      '/api/v1/events/{id}': ['get', 'patch', 'delete'],
+      '/api/v1/tags': ['get', 'post'],
+      '/api/v1/tags/{id}': ['delete'],
+      '/api/v1/leads/{id}/referral': ['get', 'put', 'delete'],
+      '/api/v1/leads/{id}/referred': ['get'],
+      '/api/v1/referrers': ['get'],
+      '/api/v1/reports/referrers': ['get'],
+    };
+    for (const [path, methods] of Object.entries(expected)) {
+      for (const method of methods) {
+        const op = spec.paths[path]?.[method];
+        expect(op?.summary, `${method} ${path}`).toBeTruthy();
+        expect(op?.tags?.length, `${method} ${path}`).toBeGreaterThan(0);
+      }
+    }
+  });
+});
