@@ -133,6 +133,7 @@ test('two people on one board: a dragged card moves on the other’s board live;
   await ask.getByRole('button', { name: 'Mark as lost' }).click();
   await eventually(() => cardsIn(owner, 'Lost')).toEqual(['Caio Card']);
   await eventually(() => cardsIn(agent, 'Lost')).toEqual(['Caio Card']);
+  await card(owner, 'Caio Card').getByText('Lost: Too expensive').waitFor();
 
   // The move and the reason are on the lead's timeline.
   await card(owner, 'Caio Card').getByRole('link', { name: 'Caio Card' }).click();

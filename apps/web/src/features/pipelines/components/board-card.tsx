@@ -6,7 +6,7 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BoardCard as BoardCardData } from '../api/get-board';
 import { daysSince, initials } from '../utils/board-order';
-import { formatFollowUp, formatMoney } from '../utils/format';
+import { formatDay, formatFollowUp, formatMoney } from '../utils/format';
 
 export type CardMenuAction =
   | { type: 'stage'; stageId: string }
@@ -147,6 +147,16 @@ export const BoardCard = memo(function BoardCard({
           </Badge>
         ) : null}
       </Group>
+      {stage.kind === 'lost' && card.lostReason ? (
+        <Text size="xs" c="red" mt={4} lineClamp={2}>
+          {t('board.card.lostReason', { reason: card.lostReason })}
+        </Text>
+      ) : null}
+      {stage.kind === 'won' && card.clientSince ? (
+        <Text size="xs" c="teal" mt={4}>
+          {t('clients.since', { date: formatDay(card.clientSince) })}
+        </Text>
+      ) : null}
       {followUp ? (
         <Group gap={4} mt={4} wrap="nowrap" c={overdue ? 'red' : 'dimmed'}>
           {overdue ? <IconAlarm size={12} aria-hidden /> : <IconCalendarEvent size={12} aria-hidden />}

@@ -17,3 +17,10 @@ export function formatCount(value: number): string {
 export function formatFollowUp(iso: string): string {
   return formatDateTime(iso);
 }
+
+/** The day of a moment, in the user's language (a card has no room for the time). */
+export function formatDay(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium' }).format(date);
+}
