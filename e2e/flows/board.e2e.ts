@@ -239,3 +239,35 @@ test('a move of a card someone else changed meanwhile is refused with a clear me
   await eventually(() => cardsIn(owner, 'New')).toContain('Gil Fresh');
   expect(await cardsIn(owner, 'Contacted')).not.toContain('Gil Stale');
 });
+
+test('archiving a stage that holds leads asks where they go, and the board follows', async () => {
+  const owner = await newPage(browser, server.baseUrl);
+  await logIn(owner, OWNER.email);
+  await owner.getByText(`Welcome, ${OWNER.name}!`).waitFor();
+  await owner.goto('/settings/pipelines');
+  await owner.getByRole('button', { name: 'Archive Qualified' }).click();
+  const ask = owner.getByRole('dialog', { name: 'Archive Qualified?' });
+  await ask.getByText('The stage is empty', { exact: false }).waitFor();
+  await ask.getByRole('button', { name: 'Archive', exact: true }).click();
+  await owner.getByText('Stage Qualified archived.').waitFor();
+
+  await owner.getByRole('button', { name: 'Archive New' }).click();
+  const withLeads = owner.getByRole('dialog', { name: 'Archive New?' });
+  await withLeads.getByText(/leads? (is|are) in this stage/).waitFor();
+  await withLeads.getByRole('combobox', { name: 'Move the leads to' }).click();
+  await owner.getByRole('option', { name: 'Contacted', exact: true }).click();
+  await withLeads.getByRole('button', { name: 'Archive', exact: true }).click();
+  await owner.getByText(/Stage New archived; \d+ leads? moved to Contacted\./).waitFor();
+  await owner.getByText('Archived stages').waitFor();
+
+  await openBoard(owner);
+  const columns = () =>
+    owner.locator('[data-testid^="board-column-"]').evaluateAll((cols) =>
+      cols
+        .map((c) => ({ name: c.getAttribute('data-stage-name') ?? '', left: c.getBoundingClientRect().left }))
+        .sort((a, b) => a.left - b.left)
+        .map((c) => c.name),
+    );
+  await eventually(columns).toEqual(['Contacted', 'Won', 'Lost']);
+  await eventually(() => cardsIn(owner, 'Contacted')).toEqual(expect.arrayContaining(['Bia Board', 'Gil Fresh', 'Eva Touch', 'Fabio Touch']));
+});
