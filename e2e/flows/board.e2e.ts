@@ -104,6 +104,13 @@ test('two people on one board: a dragged card moves on the other’s board live;
   await card(agent, 'Bia Board').waitFor();
   await column(owner, 'New').getByTestId('column-count').getByText('3').waitFor();
 
+  // The board filters like the lead list: a search narrows every column, and clearing it brings the cards back.
+  await owner.getByRole('searchbox', { name: 'Search the board' }).fill('Duda');
+  await eventually(() => cardsIn(owner, 'New')).toEqual(['Duda Drag']);
+  await column(owner, 'New').getByTestId('column-count').getByText('1').waitFor();
+  await owner.getByRole('button', { name: 'Clear search' }).click();
+  await eventually(() => cardsIn(owner, 'New')).toEqual(expect.arrayContaining(['Bia Board', 'Caio Card', 'Duda Drag']));
+
   // The owner drags Bia from New to Contacted with the mouse.
   const target = (await column(owner, 'Contacted').boundingBox())!;
   await drag(owner, card(owner, 'Bia Board'), { x: target.x + target.width / 2, y: target.y + 120 });

@@ -58,11 +58,18 @@ function dropTargetOf(event: DragOverEvent | DragMoveEvent | DragEndEvent): Drop
 }
 
 /** The Kanban board of one pipeline: a column per active stage, cards dragged between and within columns. */
-export function BoardView({ pipelineId, query, sumField, currency, isPhone, height }: BoardViewProps) {
+export function BoardView({ pipelineId, query: requestedQuery, sumField, currency, isPhone, height }: BoardViewProps) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const sumKey = sumField?.key ?? null;
-  const board = useBoard(pipelineId, query, sumKey);
+  const requestedSum = sumField?.key ?? null;
+  const board = useBoard(pipelineId, requestedQuery, requestedSum);
+  // While a new filter loads, the previous board stays on screen: its columns keep the scope their cards came from,
+  // so that no column of the new filter is seeded with the old filter's cards.
+  const [settled, setSettled] = useState({ query: requestedQuery, sumKey: requestedSum });
+  if (board.isSuccess && !board.isPlaceholderData && (settled.query !== requestedQuery || settled.sumKey !== requestedSum)) {
+    setSettled({ query: requestedQuery, sumKey: requestedSum });
+  }
+  const { query, sumKey } = board.isPlaceholderData ? settled : { query: requestedQuery, sumKey: requestedSum };
   const move = useMoveCard({ pipelineId, query, sumField: sumKey });
   useBoardLiveUpdates(pipelineId);
   const [active, setActive] = useState<CardDragData | null>(null);
