@@ -8,6 +8,7 @@ import { usePipelines } from '@/features/leads/api/get-pipelines';
 import { useEvents } from '@/features/marketing/api/get-events';
 import { useLeadSources } from '@/features/marketing/api/get-lead-sources';
 import { useReferrerReport } from '@/features/marketing/api/get-referrer-report';
+import { useWorkspaceTags } from '@/features/marketing/api/get-tags';
 import type { LeadReferences } from '@/features/leads/hooks/use-lead-references';
 import { LeadReferencesProvider } from '@/features/leads/hooks/use-lead-references';
 import { useMembers } from '@/features/users/api/get-members';
@@ -32,6 +33,7 @@ export function LeadReferencesGate({ children }: { children: ReactNode }) {
   // Optional: the lead form offers them when loaded; pages do not wait for them.
   const sources = useLeadSources();
   const events = useEvents();
+  const tags = useWorkspaceTags();
   const referrers = useReferrerReport(can('reports.view') || can('leads.view_all'));
   const membersRefused = members.error instanceof ApiError && members.error.status === 403;
 
@@ -55,8 +57,9 @@ export function LeadReferencesGate({ children }: { children: ReactNode }) {
       sources: sources.data?.sources,
       events: events.data?.events,
       referrers: referrers.data?.rows,
+      tags: tags.data?.tags.map((tag) => tag.name),
     };
-  }, [sortedFields, pipelines.data, members.data, workspace.data, canListMembers, user.id, user.name, can, sources.data, events.data, referrers.data]);
+  }, [sortedFields, pipelines.data, members.data, workspace.data, canListMembers, user.id, user.name, can, sources.data, events.data, referrers.data, tags.data]);
 
   if (customFields.isError) return <QueryError error={customFields.error} onRetry={() => void customFields.refetch()} />;
   if (pipelines.isError) return <QueryError error={pipelines.error} onRetry={() => void pipelines.refetch()} />;

@@ -325,7 +325,7 @@ export function LeadFormModal({ lead, onClose, onSaved }: LeadFormModalProps) {
             <TextInput type="datetime-local" label={t('leads.fields.nextFollowUpAt')} {...form.getInputProps('nextFollowUpAt')} />
             {showLostReason ? <TextInput label={t('leads.fields.lostReason')} {...form.getInputProps('lostReason')} /> : null}
           </SimpleGrid>
-          <TagsInput label={t('leads.fields.tags')} description={t('leads.form.tagsHint')} clearable {...form.getInputProps('tags')} />
+          <TagsInput label={t('leads.fields.tags')} description={t('leads.form.tagsHint')} data={references.tags ?? []} clearable {...form.getInputProps('tags')} />
 
           {customFields.length > 0 ? (
             <>

@@ -20,6 +20,8 @@ export type LeadReferences = {
   /** Marketing events and lead sources, when the page loaded them (the lead form and filters offer them). */
   events?: { id: string; name: string; archived: boolean }[];
   sources?: { id: string; name: string; kind: string; subtypes: string[]; archived: boolean }[];
+  /** Tag names the workspace offers (its tag list); leads may carry others. */
+  tags?: string[];
   /** Clients and contacts that referred someone (from the leads-by-referrer report, when the role may read it). */
   referrers?: { kind: 'lead' | 'contact'; id: string; name: string; leadName: string }[];
 };
