@@ -6,7 +6,7 @@ import { ApiError } from '@/lib/api-client';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import { notifications } from '@mantine/notifications';
 import type { BoardCard, ColumnPages } from '../api/get-board';
-import { boardColumnKey, getBoardQueryOptions } from '../api/get-board';
+import { BOARD_QUERY_KEY, boardColumnKey, getBoardQueryOptions } from '../api/get-board';
 import { moveLead } from '../api/move-lead';
 import type { CardPlacement } from '../utils/board-order';
 import { moveCard, positionOf } from '../utils/board-order';
@@ -124,6 +124,8 @@ export function useMoveCard({ pipelineId, query, sumField }: BoardScope) {
             }
           : data,
       );
+      // Boards of other filters kept in the cache no longer match: they reload when shown again.
+      void queryClient.invalidateQueries({ queryKey: [...BOARD_QUERY_KEY, pipelineId], refetchType: 'none' });
       // Positions were renumbered to make room: the column reloads them (the order on screen is already right).
       if (result.renumbered) void queryClient.invalidateQueries({ queryKey: toKey });
       if (move.toKind === 'won' && result.clientSince && !move.card.clientSince) {
