@@ -9,3 +9,4 @@ export * from '../../modules/leads/leads.table.ts';
 export * from '../../modules/capture/capture.table.ts';
 export * from '../../modules/web-forms/web-forms.table.ts';
 export * from '../../modules/marketing/marketing.table.ts';
+export * from '../../modules/distribution/distribution.table.ts';

@@ -1,0 +1,130 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from '../accounts/accounts.table.ts';
+import { leads } from '../leads/leads.table.ts';
+import { workspaces } from '../workspaces/workspaces.table.ts';
+
+/** A lead list filter, as rule conditions store it (compiled by leads/lead-query.ts). */
+export type StoredLeadFilter = { field: string; op: string; value?: unknown };
+/** Working hours per ISO weekday (1 = Monday … 7 = Sunday): ranges "HH:MM"–"HH:MM" in the workspace time zone. */
+export type WorkingHours = Partial<Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', { start: string; end: string }[]>>;
+export type OutOfOffice = { from: string; to: string }[];
+
+/** Strategies; `first_to_claim` is reserved for the claim flow (the API refuses it until it exists). */
+export const DISTRIBUTION_STRATEGIES = ['round_robin', 'weighted', 'least_loaded', 'manual', 'first_to_claim'] as const;
+
+/**
+ * Distribution rules of a workspace, tried in priority order (lower first); the first enabled rule whose
+ * conditions match a new lead hands it to one of its members (ADR 011).
+ */
+export const distributionRules = pgTable(
+  'distribution_rules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    priority: integer('priority').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    /** Lead list filters (all must hold); empty matches every lead (a default rule). */
+    conditions: jsonb('conditions').$type<StoredLeadFilter[]>().notNull().default([]),
+    strategy: text('strategy', { enum: DISTRIBUTION_STRATEGIES }).notNull(),
+    /** least_loaded: fewest open leads now, or fewest leads received today. */
+    loadMeasure: text('load_measure', { enum: ['open_leads', 'received_today'] }).notNull().default('open_leads'),
+    /** Per agent, per rule, in the workspace time zone; null = no cap. */
+    dailyCap: integer('daily_cap'),
+    weeklyCap: integer('weekly_cap'),
+    /** When nobody of the group is available: the next matching rule, a named user, or the unassigned queue. */
+    fallback: text('fallback', { enum: ['next_rule', 'user', 'unassigned'] }).notNull().default('next_rule'),
+    fallbackUserId: uuid('fallback_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** A returning person (same phone or email as an older lead) goes to that lead's active owner. */
+    existingOwner: boolean('existing_owner').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('distribution_rules_ws_priority_key').on(t.workspaceId, t.priority)],
+);
+
+/** The group of a rule: agents in round-robin order, with weights (percent) for the weighted strategy. */
+export const distributionRuleMembers = pgTable(
+  'distribution_rule_members',
+  {
+    ruleId: uuid('rule_id')
+      .notNull()
+      .references(() => distributionRules.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    weight: integer('weight').notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.userId] })],
+);
+
+/**
+ * The rotation state of a rule, one row per rule. Assignments lock it (SELECT … FOR UPDATE) inside the lead's
+ * transaction, so two instances never pick from the same state (ADR 011).
+ */
+export const distributionPointers = pgTable('distribution_pointers', {
+  ruleId: uuid('rule_id')
+    .primaryKey()
+    .references(() => distributionRules.id, { onDelete: 'cascade' }),
+  workspaceId: uuid('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  /** round_robin: the user who got the last lead. */
+  lastUserId: uuid('last_user_id'),
+  /** weighted: smooth weighted round-robin credits per user id. */
+  credits: jsonb('credits').$type<Record<string, number>>().notNull().default({}),
+  assignedCount: integer('assigned_count').notNull().default(0),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Whether an agent takes leads: paused by themself, working hours and out-of-office days set by managers. */
+export const agentAvailability = pgTable(
+  'agent_availability',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    paused: boolean('paused').notNull().default(false),
+    /** null: any time. */
+    workingHours: jsonb('working_hours').$type<WorkingHours>(),
+    outOfOffice: jsonb('out_of_office').$type<OutOfOffice>().notNull().default([]),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] })],
+);
+
+/** Every change of a lead's owner by distribution (and later claims, SLA and manual moves): who, from whom, why. */
+export const assignments = pgTable(
+  'assignments',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    toUserId: uuid('to_user_id').references(() => users.id, { onDelete: 'set null' }),
+    fromUserId: uuid('from_user_id').references(() => users.id, { onDelete: 'set null' }),
+    ruleId: uuid('rule_id').references(() => distributionRules.id, { onDelete: 'set null' }),
+    strategy: text('strategy'),
+    byUserId: uuid('by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    reason: text('reason', { enum: ['rule', 'claim', 'sla', 'manual', 'existing_owner', 'fallback', 'unassigned'] }).notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('assignments_ws_lead_idx').on(t.workspaceId, t.leadId, t.at),
+    index('assignments_ws_rule_user_idx').on(t.workspaceId, t.ruleId, t.toUserId, t.at),
+    index('assignments_ws_user_idx').on(t.workspaceId, t.toUserId, t.at).where(sql`to_user_id IS NOT NULL`),
+  ],
+);
