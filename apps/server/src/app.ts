@@ -19,6 +19,8 @@ import { apiKeysRoutes, intakeRoutes } from './modules/capture/intake.routes.ts'
 import { createIntakeService } from './modules/capture/intake.service.ts';
 import { createMetaService, registerCaptureJobs } from './modules/capture/meta.service.ts';
 import { metaWebhookRoutes } from './modules/capture/meta-webhook.routes.ts';
+import { distributionRoutes } from './modules/distribution/distribution.routes.ts';
+import { createDistributionService } from './modules/distribution/distribution.service.ts';
 import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
 import { createCustomFieldsService } from './modules/custom-fields/custom-fields.service.ts';
 import { leadListRoutes } from './modules/leads/lead-list.routes.ts';
@@ -136,6 +138,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
       await api.register(marketingRoutes, { marketing });
       await api.register(referralsRoutes, { referrals: createReferralsService(deps) });
       await api.register(presetsRoutes, { presets: createPresetsService(deps, { workspaces }) });
+      await api.register(distributionRoutes, { distribution: createDistributionService(deps) });
     },
     { prefix: '/api/v1' },
   );

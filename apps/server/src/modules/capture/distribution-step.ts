@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../../platform/db/client.ts';
+import { distributeLeads } from '../distribution/distribution.assign.ts';
 import type { CaptureOrigin } from './lead-ingest.ts';
 
 /** A lead that capture has just created, as the distribution step receives it. */
@@ -8,17 +9,21 @@ export type NewLead = {
   origin: CaptureOrigin;
   source: string | null;
   campaign: string | null;
-  /** The submission as the timeline keeps it (form, ad, answers): what distribution rules may match on. */
+  /** The submission as the timeline keeps it (form, ad, answers). */
   submission: Record<string, unknown>;
 };
 
 /**
  * The distribution step every new captured lead goes through, inside the transaction that creates it, so a
- * lead is never stored without having been handed over. It returns the owner it chose per lead id.
- *
- * Placeholder until the distribution issue (rules, round-robin, first-to-claim…) fills it in: it assigns
- * nobody, so captured leads stay unassigned.
+ * lead is never stored without having been handed over: the workspace's distribution rules (ADR 011) match on
+ * the stored lead's fields and pick its owner, or leave it in the unassigned queue. Returns the owner per lead id.
  */
-export async function distributeNewLeads(_tx: DbOrTx, _leads: NewLead[]): Promise<Map<string, string>> {
-  return new Map();
+export async function distributeNewLeads(tx: DbOrTx, newLeads: NewLead[], at: Date): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  const byWorkspace = new Map<string, string[]>();
+  for (const l of newLeads) byWorkspace.set(l.workspaceId, [...(byWorkspace.get(l.workspaceId) ?? []), l.leadId]);
+  for (const [workspaceId, leadIds] of byWorkspace) {
+    for (const d of await distributeLeads(tx, { workspaceId, leadIds, at })) if (d.owner) owners.set(d.leadId, d.owner.id);
+  }
+  return owners;
 }

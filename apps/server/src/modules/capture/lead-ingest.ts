@@ -232,7 +232,7 @@ async function ingestForWorkspace(tx: DbOrTx, repo: CaptureRepository, at: Date,
     campaign: p.input.campaign,
     submission: p.input.submission,
   }));
-  const assigned = newLeads.length ? await distributeNewLeads(tx, newLeads) : new Map<string, string>();
+  const assigned = newLeads.length ? await distributeNewLeads(tx, newLeads, at) : new Map<string, string>();
 
   return plans.map((plan): IngestOutcome => {
     const origin = plan.p.input.origin;
@@ -240,6 +240,20 @@ async function ingestForWorkspace(tx: DbOrTx, repo: CaptureRepository, at: Date,
     if (plan.kind === 'came_back') return { outcome: 'came_back', leadId: plan.leadId, ownerId: plan.ownerId, origin };
     return { outcome: 'already_ingested', leadId: plan.leadId, ownerId: plan.ownerId, origin };
   });
+}
+
+/** The bus events of an ingest outcome: none when nothing new happened; a new lead handed to an agent adds `lead.assigned`. */
+function ingestEvents(workspaceId: string, result: IngestOutcome): BusEvent[] {
+  const event = ingestEvent(workspaceId, result);
+  if (!event) return [];
+  if (result.outcome !== 'created' || !result.ownerId) return [event];
+  const assigned: BusEvent = {
+    workspaceId,
+    type: 'lead.assigned',
+    data: { leadId: result.leadId, ownerId: result.ownerId, ...(result.origin ? { origin: result.origin } : {}) },
+    audience: { userIds: [result.ownerId], permission: 'leads.view_all' },
+  };
+  return [event, assigned];
 }
 
 /** The bus event of an ingest outcome, or null when nothing new happened. */
@@ -263,12 +277,14 @@ function ingestEvent(workspaceId: string, result: IngestOutcome): BusEvent | nul
  * known person's return raises `lead.updated` with `cameBack`, for those who may see the lead.
  */
 export async function announceIngest(deps: AppDeps, workspaceId: string, result: IngestOutcome): Promise<void> {
-  const event = ingestEvent(workspaceId, result);
-  if (event) await deps.events.publish(event);
+  const [event, ...more] = ingestEvents(workspaceId, result);
+  if (!event) return;
+  if (more.length) await deps.events.publishMany([event, ...more]);
+  else await deps.events.publish(event);
 }
 
 /** A batch's events in one round trip. Best effort like every bus event: the leads are stored either way. */
 export async function announceIngests(deps: AppDeps, items: { workspaceId: string; result: IngestOutcome }[]): Promise<void> {
-  const events = items.flatMap((x) => ingestEvent(x.workspaceId, x.result) ?? []);
+  const events = items.flatMap((x) => ingestEvents(x.workspaceId, x.result));
   if (events.length) await deps.events.publishMany(events).catch(() => undefined);
 }

@@ -10,6 +10,7 @@ import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import type { CustomFieldsService } from '../custom-fields/custom-fields.service.ts';
 import type { MarketingService } from '../marketing/marketing.service.ts';
 import { applyCustomValues, invalidPhoneMessage } from '../custom-fields/custom-values.ts';
+import { distributeLeads, publishAssignments, type Distributed } from '../distribution/distribution.assign.ts';
 import { createPipelinesRepository, type StageRow } from '../pipelines/pipelines.repository.ts';
 import { resolveStageRules } from '../pipelines/stage-rules.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
@@ -338,6 +339,7 @@ export function createLeadsService(
       const at = deps.now();
       const origin = 'manual';
       let id: string;
+      let distributed: Distributed[] = [];
       try {
         id = await db.transaction(async (tx) => {
           const leadId = await repo.insertLead(tx, {
@@ -358,6 +360,11 @@ export function createLeadsService(
           await repo.insertActivities(tx, [activityRow(actor, leadId, 'created', { origin, source: set.source ?? null }, at)]);
           const created = await repo.findLead(workspaceScope(actor.workspaceId), leadId, tx);
           await audit(tx, actor, 'lead.create', leadId, { newValues: auditSnapshot(created!.lead) });
+          // A lead created without naming an owner goes through the distribution rules, like a captured one.
+          if (input.ownerId === undefined && !ownerId) {
+            distributed = await distributeLeads(tx, { workspaceId: actor.workspaceId, leadIds: [leadId], at });
+            ownerId = distributed[0]?.owner?.id ?? null;
+          }
           return leadId;
         });
       } catch (err) {
@@ -365,6 +372,7 @@ export function createLeadsService(
         throw err;
       }
       await publishLead(actor, 'lead.created', id, [ownerId]);
+      await publishAssignments(deps, actor.workspaceId, distributed);
       return detail(workspaceScope(actor.workspaceId), id);
     },
 

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  assignmentHistory,
+  agentAvailability,
+  availabilityList,
+  availabilityPatch,
+  distributionRule,
+  distributionRuleInput,
+  distributionRuleList,
+  distributionRulePatch,
+  reorderRulesRequest,
+  simulateRequest,
+  simulateResponse,
+} from '@leadflow/shared/distribution';
+import { actorOf } from '../accounts/auth.plugin.ts';
+import type { DistributionService } from './distribution.service.ts';
+
+const idParams = z.object({ id: z.uuid({ message: 'Must be a UUID' }) });
+const userParams = z.object({ userId: z.uuid({ message: 'Must be a UUID' }) });
+const ok = z.object({ ok: z.literal(true) });
+
+/** Lead distribution: rules (distribution.manage to change; managers read), availability, history, simulator. */
+export const distributionRoutes: FastifyPluginAsyncZod<{ distribution: DistributionService }> = async (app, { distribution }) => {
+  const tags = ['Lead distribution'];
+
+  app.get('/distribution/rules', {
+    schema: { tags, summary: 'Distribution rules in priority order (first match wins), with their groups', response: { 200: distributionRuleList } },
+    handler: async (request) => ({ rules: await distribution.listRules(actorOf(request)) }),
+  });
+  app.get('/distribution/rules/:id', {
+    schema: { tags, summary: 'One distribution rule', params: idParams, response: { 200: distributionRule } },
+    handler: async (request) => distribution.getRule(actorOf(request), request.params.id),
+  });
+  app.post('/distribution/rules', {
+    config: { permission: 'distribution.manage' },
+    schema: {
+      tags,
+      summary: 'Add a rule: conditions (lead list filters), a group of agents and a strategy, caps and a fallback',
+      body: distributionRuleInput,
+      response: { 201: distributionRule },
+    },
+    handler: async (request, reply) => reply.status(201).send(await distribution.createRule(actorOf(request), request.body)),
+  });
+  app.patch('/distribution/rules/:id', {
+    config: { permission: 'distribution.manage' },
+    schema: { tags, summary: 'Change a rule (the whole rule is validated again)', params: idParams, body: distributionRulePatch, response: { 200: distributionRule } },
+    handler: async (request) => distribution.updateRule(actorOf(request), request.params.id, request.body),
+  });
+  app.delete('/distribution/rules/:id', {
+    config: { permission: 'distribution.manage' },
+    schema: { tags, summary: 'Delete a rule (its assignment records stay, without the rule)', params: idParams, response: { 200: ok } },
+    handler: async (request) => {
+      await distribution.deleteRule(actorOf(request), request.params.id);
+      return { ok: true as const };
+    },
+  });
+  app.post('/distribution/rules/reorder', {
+    config: { permission: 'distribution.manage' },
+    schema: { tags, summary: 'Put every rule in a new priority order (priorities become 10, 20, 30…)', body: reorderRulesRequest, response: { 200: distributionRuleList } },
+    handler: async (request) => ({ rules: await distribution.reorder(actorOf(request), request.body.ruleIds) }),
+  });
+
+  app.post('/distribution/simulate', {
+    schema: {
+      tags,
+      summary: 'Where would this lead go now? The matching rule and the agent it would pick, without assigning or advancing any rotation',
+      body: simulateRequest,
+      response: { 200: simulateResponse },
+    },
+    handler: async (request) => distribution.simulate(actorOf(request), request.body),
+  });
+
+  app.get('/distribution/availability', {
+    schema: { tags, summary: 'Who takes leads now: paused, working hours, out of office (managers see everyone, agents themselves)', response: { 200: availabilityList } },
+    handler: async (request) => ({ agents: await distribution.listAvailability(actorOf(request)) }),
+  });
+  app.patch('/distribution/availability/:userId', {
+    schema: {
+      tags,
+      summary: 'Pause or resume taking leads (an agent for themself); working hours and out-of-office days (managers)',
+      params: userParams,
+      body: availabilityPatch,
+      response: { 200: agentAvailability },
+    },
+    handler: async (request) => distribution.updateAvailability(actorOf(request), request.params.userId, request.body),
+  });
+
+  app.get('/leads/:id/assignments', {
+    schema: { tags, summary: 'Assignment history of a lead: to whom, from whom, by which rule or user, why and when', params: idParams, response: { 200: assignmentHistory } },
+    handler: async (request) => ({ assignments: await distribution.history(actorOf(request), request.params.id) }),
+  });
+};

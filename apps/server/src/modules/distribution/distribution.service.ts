@@ -1,0 +1,392 @@
+import type { z } from 'zod';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type {
+  availabilityPatch,
+  distributionRule,
+  DistributionRuleInput,
+  distributionRulePatch,
+  simulateRequest,
+  simulateResponse,
+  assignmentRecord,
+  agentAvailability as agentAvailabilityView,
+} from '@leadflow/shared/distribution';
+import { writeAudit } from '../../platform/audit/audit.ts';
+import type { DbOrTx } from '../../platform/db/client.ts';
+import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound } from '../../platform/errors.ts';
+import type { Actor, AppDeps } from '../../platform/http/types.ts';
+import { users } from '../accounts/accounts.table.ts';
+import { compileLeadFilters } from '../leads/lead-query.ts';
+import { leads } from '../leads/leads.table.ts';
+import { memberships } from '../workspaces/workspaces.table.ts';
+import { unavailableReason } from './distribution-engine.ts';
+import { distributeLeads, type Distributed } from './distribution.assign.ts';
+import { distributionRepository as repo, type RuleWithMembers } from './distribution.repository.ts';
+import { agentAvailability, assignments, distributionRuleMembers, distributionRules } from './distribution.table.ts';
+
+type RuleView = z.infer<typeof distributionRule>;
+type RulePatch = z.infer<typeof distributionRulePatch>;
+type AvailabilityPatch = z.infer<typeof availabilityPatch>;
+type AvailabilityView = z.infer<typeof agentAvailabilityView>;
+type AssignmentView = z.infer<typeof assignmentRecord>;
+type SimulateInput = z.infer<typeof simulateRequest>;
+type SimulateOutput = z.infer<typeof simulateResponse>;
+
+/** Thrown to roll a simulation's transaction back once its answer is known. */
+class Rollback extends Error {
+  constructor(readonly result: Distributed) {
+    super('rollback');
+  }
+}
+
+/** Managers read rules, availability and simulations: whoever may assign leads or manage distribution. */
+function assertManager(actor: Actor): void {
+  if (!actor.permissions.has('distribution.manage') && !actor.permissions.has('leads.assign')) {
+    throw forbidden('Your role does not allow this (distribution.manage or leads.assign)');
+  }
+}
+
+function toView(r: RuleWithMembers): RuleView {
+  return {
+    id: r.id,
+    name: r.name,
+    priority: r.priority,
+    enabled: r.enabled,
+    conditions: r.conditions as RuleView['conditions'],
+    strategy: r.strategy,
+    loadMeasure: r.loadMeasure,
+    members: r.members.map((m) => ({ userId: m.userId, name: m.name, weight: m.weight, position: m.position })),
+    dailyCap: r.dailyCap,
+    weeklyCap: r.weeklyCap,
+    fallback: r.fallback,
+    fallbackUserId: r.fallbackUserId,
+    existingOwner: r.existingOwner,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+export function createDistributionService(deps: AppDeps) {
+  const db = deps.database.db;
+
+  async function ruleOrNotFound(tx: DbOrTx, workspaceId: string, id: string): Promise<RuleWithMembers> {
+    const [rule] = await repo.rules(tx, workspaceId, { enabledOnly: false, ruleId: id });
+    if (!rule) throw notFound('Distribution rule');
+    return rule;
+  }
+
+  /** The "Bad input" of the issue, each error naming its field. */
+  async function validate(workspaceId: string, input: DistributionRuleInput, ruleId: string | null): Promise<void> {
+    const ctx = { userId: null, timeZone: await repo.workspaceTimeZone(db, workspaceId), now: deps.now(), customFields: await repo.customFieldMap(db, workspaceId), path: 'conditions' };
+    try {
+      compileLeadFilters(input.conditions, ctx);
+    } catch (err) {
+      // The compiler names `conditions.filters.<i>.<part>`; rules keep filters as a plain list.
+      if (err instanceof AppError && err.field) throw invalid(err.field.replace(/^conditions\.filters\./, 'conditions.'), err.message);
+      throw err;
+    }
+    if (input.strategy !== 'manual' && !input.members.length) throw invalid('members', 'Add at least one agent to the group of this rule');
+    const seen = new Set<string>();
+    input.members.forEach((m, i) => {
+      if (seen.has(m.userId)) throw invalid(`members.${i}.userId`, 'This agent is already in the group');
+      seen.add(m.userId);
+    });
+    const ids = input.members.map((m) => m.userId);
+    if (ids.length) {
+      const active = new Set(
+        (
+          await db
+            .select({ id: memberships.userId })
+            .from(memberships)
+            .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.status, 'active'), inArray(memberships.userId, ids)))
+        ).map((r) => r.id),
+      );
+      const bad = ids.findIndex((id) => !active.has(id));
+      if (bad >= 0) throw invalid(`members.${bad}.userId`, 'No such active member in this workspace');
+    }
+    if (input.strategy === 'weighted') {
+      const missing = input.members.findIndex((m) => m.weight === undefined);
+      if (missing >= 0) throw invalid(`members.${missing}.weight`, 'Give every agent of a weighted rule a weight (percent)');
+      const total = input.members.reduce((s, m) => s + (m.weight ?? 0), 0);
+      if (total !== 100) throw invalid('members', `The weights must add up to 100 (they add up to ${total})`);
+    }
+    if (input.fallback === 'user') {
+      if (!input.fallbackUserId) throw invalid('fallbackUserId', 'Name the user who gets the lead when nobody of the group is available');
+      if (!(await repo.activeMember(db, workspaceId, input.fallbackUserId))) throw invalid('fallbackUserId', 'No such active member in this workspace');
+    }
+    if (await repo.otherRuleWithPriority(db, workspaceId, input.priority, ruleId)) {
+      throw conflict(`Another rule already has priority ${input.priority}`, 'priority');
+    }
+  }
+
+  async function writeMembers(tx: DbOrTx, workspaceId: string, ruleId: string, input: DistributionRuleInput): Promise<void> {
+    await tx.delete(distributionRuleMembers).where(and(eq(distributionRuleMembers.workspaceId, workspaceId), eq(distributionRuleMembers.ruleId, ruleId)));
+    if (input.members.length) {
+      await tx.insert(distributionRuleMembers).values(
+        input.members.map((m, i) => ({ ruleId, workspaceId, userId: m.userId, position: i + 1, weight: input.strategy === 'weighted' ? m.weight! : (m.weight ?? 1) })),
+      );
+    }
+  }
+
+  function ruleColumns(input: DistributionRuleInput) {
+    const { members: _m, ...rest } = input;
+    return { ...rest, fallbackUserId: input.fallback === 'user' ? input.fallbackUserId : null };
+  }
+
+  function priorityConflict<T>(err: unknown): T {
+    if (isUniqueViolation(err, 'distribution_rules_ws_priority_key')) throw conflict('Another rule already has this priority', 'priority');
+    throw err;
+  }
+
+  async function audit(tx: DbOrTx, actor: Actor, action: string, id: string, values: { oldValues?: Record<string, unknown>; newValues?: Record<string, unknown> }) {
+    await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action, entityType: 'distribution_rule', entityId: id, ...values, ip: actor.ip });
+  }
+
+  async function availabilityViews(workspaceId: string, onlyUserId: string | null): Promise<AvailabilityView[]> {
+    const where = [eq(memberships.workspaceId, workspaceId), eq(memberships.status, 'active')];
+    if (onlyUserId) where.push(eq(memberships.userId, onlyUserId));
+      const members = await db
+        .select({ id: users.id, name: users.name })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(and(...where))
+        .orderBy(asc(users.name));
+      const rows = await repo.availability(db, workspaceId, members.map((m) => m.id));
+      const timeZone = await repo.workspaceTimeZone(db, workspaceId);
+      const now = deps.now();
+      return members.map((m) => {
+        const a = rows.get(m.id);
+        const availability = { paused: a?.paused ?? false, workingHours: a?.workingHours ?? null, outOfOffice: a?.outOfOffice ?? [] };
+        const reason = unavailableReason(
+          { userId: m.id, position: 0, weight: 0, active: true, availability, assignedToday: 0, assignedThisWeek: 0, load: 0 },
+          { dailyCap: null, weeklyCap: null },
+          now,
+          timeZone,
+        );
+        return { userId: m.id, name: m.name, ...availability, availableNow: reason === null, unavailableReason: reason };
+      });
+  }
+
+  return {
+    async listRules(actor: Actor): Promise<RuleView[]> {
+      assertManager(actor);
+      return (await repo.rules(db, actor.workspaceId, { enabledOnly: false })).map(toView);
+    },
+
+    async getRule(actor: Actor, id: string): Promise<RuleView> {
+      assertManager(actor);
+      return toView(await ruleOrNotFound(db, actor.workspaceId, id));
+    },
+
+    async createRule(actor: Actor, input: DistributionRuleInput): Promise<RuleView> {
+      await validate(actor.workspaceId, input, null);
+      const at = deps.now();
+      const id = await db
+        .transaction(async (tx) => {
+          const [row] = await tx
+            .insert(distributionRules)
+            .values({ ...ruleColumns(input), workspaceId: actor.workspaceId, createdAt: at, updatedAt: at })
+            .returning({ id: distributionRules.id });
+          await writeMembers(tx, actor.workspaceId, row!.id, input);
+          await audit(tx, actor, 'distribution_rule.create', row!.id, { newValues: { ...input } });
+          return row!.id;
+        })
+        .catch(priorityConflict<string>);
+      return toView(await ruleOrNotFound(db, actor.workspaceId, id));
+    },
+
+    async updateRule(actor: Actor, id: string, patch: RulePatch): Promise<RuleView> {
+      const before = await ruleOrNotFound(db, actor.workspaceId, id);
+      const current = toView(before);
+      const merged: DistributionRuleInput = {
+        name: patch.name ?? current.name,
+        priority: patch.priority ?? current.priority,
+        enabled: patch.enabled ?? current.enabled,
+        conditions: patch.conditions ?? current.conditions,
+        strategy: patch.strategy ?? (current.strategy === 'first_to_claim' ? 'manual' : current.strategy),
+        loadMeasure: patch.loadMeasure ?? current.loadMeasure,
+        members: patch.members ?? current.members.map((m) => ({ userId: m.userId, weight: m.weight })),
+        dailyCap: patch.dailyCap !== undefined ? patch.dailyCap : current.dailyCap,
+        weeklyCap: patch.weeklyCap !== undefined ? patch.weeklyCap : current.weeklyCap,
+        fallback: patch.fallback ?? current.fallback,
+        fallbackUserId: patch.fallbackUserId !== undefined ? patch.fallbackUserId : current.fallbackUserId,
+        existingOwner: patch.existingOwner ?? current.existingOwner,
+      };
+      await validate(actor.workspaceId, merged, id);
+      await db
+        .transaction(async (tx) => {
+          await tx
+            .update(distributionRules)
+            .set({ ...ruleColumns(merged), updatedAt: deps.now() })
+            .where(and(eq(distributionRules.workspaceId, actor.workspaceId), eq(distributionRules.id, id)));
+          await writeMembers(tx, actor.workspaceId, id, merged);
+          await audit(tx, actor, 'distribution_rule.update', id, { oldValues: { ...current }, newValues: { ...patch } });
+        })
+        .catch(priorityConflict<void>);
+      return toView(await ruleOrNotFound(db, actor.workspaceId, id));
+    },
+
+    async deleteRule(actor: Actor, id: string): Promise<void> {
+      const before = await ruleOrNotFound(db, actor.workspaceId, id);
+      await db.transaction(async (tx) => {
+        await tx.delete(distributionRules).where(and(eq(distributionRules.workspaceId, actor.workspaceId), eq(distributionRules.id, id)));
+        await audit(tx, actor, 'distribution_rule.delete', id, { oldValues: { ...toView(before) } });
+      });
+    },
+
+    /** Every rule of the workspace, in its new order: priorities become 10, 20, 30… */
+    async reorder(actor: Actor, ruleIds: string[]): Promise<RuleView[]> {
+      const rules = await repo.rules(db, actor.workspaceId, { enabledOnly: false });
+      const known = new Set(rules.map((r) => r.id));
+      const bad = ruleIds.findIndex((id) => !known.has(id));
+      if (bad >= 0) throw invalid(`ruleIds.${bad}`, 'No such rule in this workspace');
+      if (new Set(ruleIds).size !== ruleIds.length || ruleIds.length !== rules.length) {
+        throw invalid('ruleIds', 'List every rule of the workspace exactly once');
+      }
+      await db.transaction(async (tx) => {
+        // Out of the way first (the unique index holds at every statement), then the final priorities.
+        await tx
+          .update(distributionRules)
+          .set({ priority: sql`-1 - ${distributionRules.priority}` })
+          .where(eq(distributionRules.workspaceId, actor.workspaceId));
+        for (const [i, id] of ruleIds.entries()) {
+          await tx
+            .update(distributionRules)
+            .set({ priority: (i + 1) * 10, updatedAt: deps.now() })
+            .where(and(eq(distributionRules.workspaceId, actor.workspaceId), eq(distributionRules.id, id)));
+        }
+        await audit(tx, actor, 'distribution_rule.reorder', ruleIds[0]!, { newValues: { ruleIds } });
+      });
+      return (await repo.rules(db, actor.workspaceId, { enabledOnly: false })).map(toView);
+    },
+
+    /** Managers see every active member; others only themselves. */
+    async listAvailability(actor: Actor): Promise<AvailabilityView[]> {
+      const manager = actor.permissions.has('distribution.manage') || actor.permissions.has('leads.assign');
+      return availabilityViews(actor.workspaceId, manager ? null : actor.userId);
+    },
+    /**
+     * An agent pauses or resumes themself; working hours and out-of-office days are set by managers (who may
+     * also pause anyone).
+     */
+    async updateAvailability(actor: Actor, userId: string, patch: AvailabilityPatch): Promise<AvailabilityView> {
+      const manager = actor.permissions.has('distribution.manage') || actor.permissions.has('leads.assign');
+      const self = userId === actor.userId;
+      if (!manager && !self) throw notFound('Member');
+      if (!manager && (patch.workingHours !== undefined || patch.outOfOffice !== undefined)) {
+        throw forbidden('Only a manager sets working hours and out-of-office days (distribution.manage or leads.assign)');
+      }
+      if (!(await repo.activeMember(db, actor.workspaceId, userId))) throw notFound('Member');
+      patch.outOfOffice?.forEach((o, i) => {
+        if (o.to < o.from) throw invalid(`outOfOffice.${i}.to`, 'The last day is before the first');
+      });
+      for (const [day, ranges] of Object.entries(patch.workingHours ?? {})) {
+        ranges?.forEach((r, i) => {
+          if (r.end <= r.start) throw invalid(`workingHours.${day}.${i}.end`, 'The end is not after the start');
+        });
+      }
+      const set = {
+        ...(patch.paused !== undefined ? { paused: patch.paused } : {}),
+        ...(patch.workingHours !== undefined ? { workingHours: patch.workingHours } : {}),
+        ...(patch.outOfOffice !== undefined ? { outOfOffice: patch.outOfOffice } : {}),
+        updatedAt: deps.now(),
+      };
+      await db.transaction(async (tx) => {
+        await tx
+          .insert(agentAvailability)
+          .values({ workspaceId: actor.workspaceId, userId, ...set })
+          .onConflictDoUpdate({ target: [agentAvailability.workspaceId, agentAvailability.userId], set });
+        await writeAudit(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'distribution.availability',
+          entityType: 'user',
+          entityId: userId,
+          newValues: { ...patch },
+          ip: actor.ip,
+        });
+      });
+      return (await availabilityViews(actor.workspaceId, userId))[0]!;
+    },
+
+    /** Assignment history of a lead, newest first; the lead must be visible to the actor. */
+    async history(actor: Actor, leadId: string): Promise<AssignmentView[]> {
+      const where = [eq(leads.workspaceId, actor.workspaceId), eq(leads.id, leadId)];
+      if (!actor.permissions.has('leads.view_all')) where.push(eq(leads.ownerId, actor.userId));
+      const [lead] = await db.select({ id: leads.id }).from(leads).where(and(...where));
+      if (!lead) throw notFound('Lead');
+      const toU = alias(users, 'to_user');
+      const fromU = alias(users, 'from_user');
+      const byU = alias(users, 'by_user');
+      const rows = await db
+        .select({
+          a: assignments,
+          toName: toU.name,
+          fromName: fromU.name,
+          byName: byU.name,
+          ruleName: distributionRules.name,
+        })
+        .from(assignments)
+        .leftJoin(toU, eq(toU.id, assignments.toUserId))
+        .leftJoin(fromU, eq(fromU.id, assignments.fromUserId))
+        .leftJoin(byU, eq(byU.id, assignments.byUserId))
+        .leftJoin(distributionRules, eq(distributionRules.id, assignments.ruleId))
+        .where(and(eq(assignments.workspaceId, actor.workspaceId), eq(assignments.leadId, leadId)))
+        .orderBy(desc(assignments.at), desc(assignments.id));
+      const person = (id: string | null, name: string | null) => (id ? { id, name: name ?? 'Former member' } : null);
+      return rows.map(({ a, toName, fromName, byName, ruleName }) => ({
+        id: a.id.toString(),
+        leadId: a.leadId,
+        to: person(a.toUserId, toName),
+        from: person(a.fromUserId, fromName),
+        by: person(a.byUserId, byName),
+        ruleId: a.ruleId,
+        ruleName: ruleName ?? null,
+        strategy: a.strategy,
+        reason: a.reason,
+        at: a.at.toISOString(),
+      }));
+    },
+
+    /**
+     * Where would this lead go now? The lead is stored in a transaction that is rolled back, so the very same
+     * rule matching runs on it; nothing is assigned, recorded or advanced.
+     */
+    async simulate(actor: Actor, input: SimulateInput): Promise<SimulateOutput> {
+      assertManager(actor);
+      let result: Distributed | null = null;
+      try {
+        await db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(leads)
+            .values({
+              workspaceId: actor.workspaceId,
+              firstName: input.firstName ?? 'Simulated lead',
+              lastName: input.lastName ?? null,
+              company: input.company ?? null,
+              source: input.source ?? null,
+              sourceDetail: input.sourceDetail ?? null,
+              campaign: input.campaign ?? null,
+              city: input.city ?? null,
+              state: input.state ?? null,
+              country: input.country?.toUpperCase() ?? null,
+              zip: input.zip ?? null,
+              tags: input.tags ?? [],
+              custom: input.custom ?? {},
+              origin: 'manual',
+            })
+            .returning({ id: leads.id });
+          const [d] = await distributeLeads(tx, { workspaceId: actor.workspaceId, leadIds: [row!.id], at: deps.now(), dryRun: true });
+          throw new Rollback(d!);
+        });
+      } catch (err) {
+        if (!(err instanceof Rollback)) throw err;
+        result = err.result;
+      }
+      const d = result!;
+      return { rule: d.rule, agent: d.owner, reason: d.reason, trace: d.trace };
+    },
+  };
+}
+
+export type DistributionService = ReturnType<typeof createDistributionService>;

@@ -1,0 +1,271 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReceivedEvent } from '../../platform/events/event-bus.ts';
+import { addMember, createTestApp, PASSWORD, setUpOwner, type TestApp, type TestClient } from '../../test/app.ts';
+
+/** Sign-ups and invitations through the API: generous on a busy 2-core machine (tests assert no timings). */
+const SETUP_TIMEOUT = 180_000;
+const DAY = 24 * 3600_000;
+
+describe('lead distribution', () => {
+  let t: TestApp;
+  let owner: TestClient;
+  let workspaceId: string;
+  let wsB: string;
+  let manager: { client: TestClient; userId: string };
+  let agents: { client: TestClient; userId: string }[];
+  let outsiderId: string;
+  const events: ReceivedEvent[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const o = await setUpOwner(t);
+    owner = o.owner;
+    workspaceId = o.workspaceId;
+    owner.workspaceId = workspaceId;
+    manager = await addMember(t, owner, 'manager@example.com', 'manager');
+    agents = [];
+    for (const n of [1, 2, 3, 4]) agents.push(await addMember(t, owner, `agent${n}@example.com`, 'agent'));
+    wsB = (await owner.post('/api/v1/workspaces', { name: 'Beta Insurance' })).json().id;
+    owner.workspaceId = wsB;
+    outsiderId = (await addMember(t, owner, 'outsider@example.com', 'agent')).userId;
+    owner.workspaceId = workspaceId;
+    t.deps.events.subscribe((e) => events.push(e));
+  }, SETUP_TIMEOUT);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const ids = (...n: number[]) => n.map((i) => agents[i - 1]!.userId);
+  const members = (...n: number[]) => ids(...n).map((userId) => ({ userId }));
+
+  async function resetRules() {
+    for (const r of (await owner.get('/api/v1/distribution/rules')).json().rules) await owner.delete(`/api/v1/distribution/rules/${r.id}`);
+  }
+  async function rule(body: Record<string, unknown>) {
+    const res = await owner.post('/api/v1/distribution/rules', { name: 'Rule', priority: 100, ...body });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  }
+  async function newLead(body: Record<string, unknown> = {}): Promise<{ id: string; ownerId: string | null }> {
+    const res = await owner.post('/api/v1/leads', { firstName: 'Lead', ...body });
+    expect(res.statusCode, res.body).toBe(201);
+    const lead = res.json();
+    return { id: lead.id, ownerId: lead.owner?.id ?? null };
+  }
+  async function history(leadId: string, client = owner) {
+    return (await client.get(`/api/v1/leads/${leadId}/assignments`)).json().assignments;
+  }
+
+  it('round-robin hands new leads to the group in order, and records every assignment (history, timeline, audit, live event)', async () => {
+    const r = await rule({ name: 'Everyone', strategy: 'round_robin', members: members(1, 2, 3, 4) });
+    const owners = [];
+    for (let i = 0; i < 6; i++) owners.push((await newLead()).ownerId);
+    expect(owners).toEqual(ids(1, 2, 3, 4, 1, 2));
+
+    const lead = await newLead();
+    expect(lead.ownerId).toBe(ids(3)[0]);
+    expect(await history(lead.id)).toEqual([
+      expect.objectContaining({ to: { id: ids(3)[0], name: 'agent3' }, from: null, by: null, ruleId: r.id, ruleName: 'Everyone', strategy: 'round_robin', reason: 'rule' }),
+    ]);
+    // The assignee sees it and its history; another agent does not.
+    expect((await agents[2]!.client.get(`/api/v1/leads/${lead.id}`)).statusCode).toBe(200);
+    expect(await history(lead.id, agents[2]!.client)).toHaveLength(1);
+    expect((await agents[0]!.client.get(`/api/v1/leads/${lead.id}/assignments`)).statusCode).toBe(404);
+    const timeline = (await owner.get(`/api/v1/leads/${lead.id}/timeline`)).json().items as { type: string; data: Record<string, unknown> }[];
+    expect(timeline.find((i) => i.type === 'owner_changed')?.data).toMatchObject({ from: null, to: { id: ids(3)[0] }, via: { ruleId: r.id, reason: 'rule' } });
+    const audit = await t.deps.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'lead.assign' AND entity_id = $1`, [lead.id]);
+    expect(Number(audit.rows[0]!.n)).toBe(1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events.find((e) => e.type === 'lead.assigned' && e.data.leadId === lead.id)).toMatchObject({ data: { ownerId: ids(3)[0] }, audience: { userIds: ids(3) } });
+    // A lead created with a named owner, or explicitly without one, is not distributed.
+    expect((await newLead({ ownerId: ids(1)[0] })).ownerId).toBe(ids(1)[0]);
+    expect((await newLead({ ownerId: null })).ownerId).toBeNull();
+    expect((await newLead()).ownerId).toBe(ids(4)[0]);
+  });
+
+  it('20 leads arriving at once over 4 agents: 5 each, one assignment record per lead', async () => {
+    await resetRules();
+    const r = await rule({ name: 'Burst', strategy: 'round_robin', members: members(1, 2, 3, 4) });
+    const created = await Promise.all(Array.from({ length: 20 }, (_, i) => newLead({ firstName: `Burst ${i}` })));
+    const counts = new Map<string, number>();
+    for (const l of created) counts.set(l.ownerId!, (counts.get(l.ownerId!) ?? 0) + 1);
+    expect([...counts.entries()].sort()).toEqual(ids(1, 2, 3, 4).map((id) => [id, 5] as [string, number]).sort());
+    const rec = await t.deps.database.query<{ n: number; leads: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT lead_id)::int AS leads FROM assignments WHERE rule_id = $1',
+      [r.id],
+    );
+    expect(rec.rows[0]).toMatchObject({ n: 20, leads: 20 });
+  });
+
+  it('weighted 50/30/20 and least-loaded', async () => {
+    await resetRules();
+    await rule({ name: 'Weighted', strategy: 'weighted', members: [{ userId: ids(1)[0], weight: 50 }, { userId: ids(2)[0], weight: 30 }, { userId: ids(3)[0], weight: 20 }] });
+    const owners: string[] = [];
+    for (let i = 0; i < 10; i++) owners.push((await newLead()).ownerId!);
+    expect(ids(1, 2, 3).map((id) => owners.filter((o) => o === id).length)).toEqual([5, 3, 2]);
+
+    await resetRules();
+    await rule({ name: 'Least loaded', strategy: 'least_loaded', members: members(1, 2, 3, 4) });
+    const open = await t.deps.database.query<{ owner_id: string; n: number }>(
+      'SELECT owner_id, count(*)::int AS n FROM leads WHERE workspace_id = $1 AND owner_id IS NOT NULL GROUP BY owner_id',
+      [workspaceId],
+    );
+    const load = new Map(open.rows.map((r) => [r.owner_id, Number(r.n)]));
+    const expected = ids(1, 2, 3, 4).reduce((best, id) => ((load.get(id) ?? 0) < (load.get(best) ?? 0) ? id : best));
+    expect((await newLead()).ownerId).toBe(expected);
+  });
+
+  it('conditions use the lead list filters, first match wins, captured leads are distributed too, and the simulator picks without assigning', async () => {
+    await resetRules();
+    const fb = await rule({ name: 'Facebook', priority: 10, strategy: 'round_robin', conditions: [{ field: 'source', op: 'eq', value: 'Facebook' }], members: members(3) });
+    const def = await rule({ name: 'Default', priority: 20, strategy: 'round_robin', members: members(4) });
+    expect((await newLead({ source: 'Facebook' })).ownerId).toBe(ids(3)[0]);
+    expect((await newLead({ source: 'Website' })).ownerId).toBe(ids(4)[0]);
+
+    const key = (await owner.post('/api/v1/api-keys', { name: 'Site' })).json().key;
+    const pushed = await t.app.inject({ method: 'POST', url: '/hooks/intake', headers: { authorization: `Bearer ${key}` }, payload: { firstName: 'Via', email: 'via@example.com', source: 'Facebook' } });
+    expect(pushed.statusCode, pushed.body).toBe(201);
+    expect((await owner.get(`/api/v1/leads/${pushed.json().id}`)).json().owner?.id).toBe(ids(3)[0]);
+    expect(await history(pushed.json().id)).toEqual([expect.objectContaining({ ruleId: fb.id, reason: 'rule' })]);
+
+    const before = await t.deps.database.query<{ n: number }>('SELECT count(*)::int AS n FROM leads');
+    await owner.patch(`/api/v1/distribution/rules/${def.id}`, { members: members(1, 2) });
+    for (let i = 0; i < 2; i++) {
+      const sim = await manager.client.post('/api/v1/distribution/simulate', { source: 'Website' });
+      expect(sim.statusCode, sim.body).toBe(200);
+      expect(sim.json()).toMatchObject({ rule: { id: def.id, name: 'Default' }, agent: { id: ids(1)[0] }, reason: 'rule', trace: [{ outcome: 'no_match' }, { outcome: 'picked' }] });
+    }
+    expect((await owner.post('/api/v1/distribution/simulate', { source: 'Facebook' })).json()).toMatchObject({ rule: { id: fb.id }, agent: { id: ids(3)[0] } });
+    const after = await t.deps.database.query<{ n: number }>('SELECT count(*)::int AS n FROM leads');
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+    expect((await agents[0]!.client.post('/api/v1/distribution/simulate', {})).statusCode).toBe(403);
+    expect((await manager.client.get('/api/v1/distribution/rules')).statusCode).toBe(200);
+    expect((await manager.client.post('/api/v1/distribution/rules', { name: 'x', priority: 1, strategy: 'manual' })).statusCode).toBe(403);
+  });
+
+  it('refuses bad rules with errors naming the field', async () => {
+    await resetRules();
+    await rule({ name: 'Taken', priority: 5, strategy: 'manual' });
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{ strategy: 'round_robin', members: [] }, 400, 'members'],
+      [{ strategy: 'round_robin', members: [{ userId: outsiderId }] }, 400, 'members.0.userId'],
+      [{ strategy: 'weighted', members: [{ userId: ids(1)[0], weight: 50 }, { userId: ids(2)[0], weight: 40 }] }, 400, 'members'],
+      [{ strategy: 'round_robin', members: members(1), conditions: [{ field: 'nope', op: 'eq', value: 'x' }] }, 400, 'conditions.0.field'],
+      [{ strategy: 'round_robin', members: members(1), dailyCap: -1 }, 400, 'dailyCap'],
+      [{ strategy: 'round_robin', members: members(1), priority: 5 }, 409, 'priority'],
+      [{ strategy: 'round_robin', members: members(1), unknown: true }, 400, ''],
+      [{ strategy: 'round_robin', members: members(1, 1) }, 400, 'members.1.userId'],
+      [{ strategy: 'round_robin', members: members(1), fallback: 'user' }, 400, 'fallbackUserId'],
+    ];
+    for (const [body, status, field] of cases) {
+      const res = await owner.post('/api/v1/distribution/rules', { name: 'Bad', priority: 50, ...body });
+      expect(res.statusCode, JSON.stringify(body)).toBe(status);
+      if (field) expect(res.json().error.field, JSON.stringify(body)).toBe(field);
+    }
+    const ok = await rule({ name: 'Fine', priority: 6, strategy: 'round_robin', members: members(1) });
+    const dup = await owner.patch(`/api/v1/distribution/rules/${ok.id}`, { priority: 5 });
+    expect(dup.statusCode, dup.body).toBe(409);
+    expect(dup.json().error.field).toBe('priority');
+    const reordered = await owner.post('/api/v1/distribution/rules/reorder', { ruleIds: [ok.id, (await owner.get('/api/v1/distribution/rules')).json().rules[0].id] });
+    expect(reordered.statusCode, reordered.body).toBe(200);
+    expect(reordered.json().rules.map((r: { name: string; priority: number }) => [r.name, r.priority])).toEqual([
+      ['Fine', 10],
+      ['Taken', 20],
+    ]);
+    expect((await owner.post('/api/v1/distribution/rules/reorder', { ruleIds: [ok.id] })).json().error.field).toBe('ruleIds');
+  });
+
+  it("keeps another workspace's rules, availability and history out of reach", async () => {
+    await resetRules();
+    const r = await rule({ name: 'A only', strategy: 'round_robin', members: members(1) });
+    const lead = await newLead();
+    owner.workspaceId = wsB;
+    try {
+      expect((await owner.get('/api/v1/distribution/rules')).json().rules).toEqual([]);
+      expect((await owner.get(`/api/v1/distribution/rules/${r.id}`)).statusCode).toBe(404);
+      expect((await owner.patch(`/api/v1/distribution/rules/${r.id}`, { name: 'x' })).statusCode).toBe(404);
+      expect((await owner.delete(`/api/v1/distribution/rules/${r.id}`)).statusCode).toBe(404);
+      expect((await owner.get(`/api/v1/leads/${lead.id}/assignments`)).statusCode).toBe(404);
+      expect((await owner.patch(`/api/v1/distribution/availability/${ids(1)[0]}`, { paused: true })).statusCode).toBe(404);
+      expect((await owner.post('/api/v1/distribution/rules/reorder', { ruleIds: [r.id] })).json().error.field).toBe('ruleIds.0');
+    } finally {
+      owner.workspaceId = workspaceId;
+    }
+    expect((await owner.get(`/api/v1/distribution/rules/${r.id}`)).json().name).toBe('A only');
+  });
+
+  it('documents every distribution route in the OpenAPI spec', async () => {
+    const spec = (await t.app.inject({ url: '/api/docs/json' })).json() as { paths: Record<string, Record<string, { summary?: string; tags?: string[] }>> };
+    const routes: [string, string][] = [
+      ['/api/v1/distribution/rules', 'get'],
+      ['/api/v1/distribution/rules', 'post'],
+      ['/api/v1/distribution/rules/{id}', 'patch'],
+      ['/api/v1/distribution/rules/{id}', 'delete'],
+      ['/api/v1/distribution/rules/reorder', 'post'],
+      ['/api/v1/distribution/simulate', 'post'],
+      ['/api/v1/distribution/availability', 'get'],
+      ['/api/v1/distribution/availability/{userId}', 'patch'],
+      ['/api/v1/leads/{id}/assignments', 'get'],
+    ];
+    for (const [path, method] of routes) {
+      expect(spec.paths[path]?.[method]?.summary, `${method} ${path}`).toBeTruthy();
+      expect(spec.paths[path]?.[method]?.tags).toEqual(['Lead distribution']);
+    }
+  });
+
+  // Last: it moves the app clock.
+  it('skips paused, out-of-office and off-hours agents and agents at their cap; falls back to the next rule, a named user or the unassigned queue', async () => {
+    await resetRules();
+    const main = await rule({ name: 'Team', priority: 10, strategy: 'round_robin', members: members(1, 2), dailyCap: 2 });
+    const queue = await rule({ name: 'Queue', priority: 20, strategy: 'manual' });
+
+    // An agent pauses themself; they may not touch their hours or anyone else.
+    const a1 = agents[0]!.client;
+    expect((await a1.patch(`/api/v1/distribution/availability/${ids(1)[0]}`, { paused: true })).json()).toMatchObject({ paused: true, availableNow: false, unavailableReason: 'paused' });
+    expect((await a1.patch(`/api/v1/distribution/availability/${ids(1)[0]}`, { workingHours: null })).statusCode).toBe(403);
+    expect((await a1.patch(`/api/v1/distribution/availability/${ids(2)[0]}`, { paused: true })).statusCode).toBe(404);
+    expect((await a1.get('/api/v1/distribution/availability')).json().agents).toHaveLength(1);
+    expect((await newLead()).ownerId).toBe(ids(2)[0]);
+    expect((await newLead()).ownerId).toBe(ids(2)[0]);
+    // Agent 2 is at the daily cap, agent 1 paused: the lead goes on to the manual queue rule, unassigned, recorded.
+    const queued = await newLead();
+    expect(queued.ownerId).toBeNull();
+    expect(await history(queued.id)).toEqual([expect.objectContaining({ to: null, ruleId: queue.id, reason: 'unassigned' })]);
+
+    // A named fallback user.
+    await owner.patch(`/api/v1/distribution/rules/${main.id}`, { fallback: 'user', fallbackUserId: manager.userId });
+    const fallback = await newLead();
+    expect(fallback.ownerId).toBe(manager.userId);
+    expect(await history(fallback.id)).toEqual([expect.objectContaining({ ruleId: main.id, reason: 'fallback' })]);
+    await owner.patch(`/api/v1/distribution/rules/${main.id}`, { fallback: 'next_rule' });
+
+    // Managers set working hours (another weekday) and out-of-office days, in the workspace time zone (UTC here).
+    expect((await a1.patch(`/api/v1/distribution/availability/${ids(1)[0]}`, { paused: false })).statusCode).toBe(200);
+    const now = t.deps.now();
+    const weekday = (d: Date) => String(((d.getUTCDay() + 6) % 7) + 1);
+    const later = new Date(now.getTime() + 2 * DAY);
+    const hours = await manager.client.patch(`/api/v1/distribution/availability/${ids(1)[0]}`, { workingHours: { [weekday(later)]: [{ start: '00:00', end: '24:00' }] } });
+    expect(hours.statusCode, hours.body).toBe(200);
+    expect(hours.json()).toMatchObject({ availableNow: false, unavailableReason: 'outside_hours' });
+    expect((await manager.client.patch(`/api/v1/distribution/availability/${ids(1)[0]}`, { outOfOffice: [{ from: '2026-01-02', to: '2026-01-01' }] })).json().error.field).toBe('outOfOffice.0.to');
+    expect((await newLead()).ownerId).toBeNull();
+
+    // Two days later: agent 1 works today, agent 2's daily cap starts again, in order after agent 2.
+    t.advanceClock(2 * DAY);
+    // Sessions idle that long expire: sign in again.
+    for (const [client, email] of [
+      [owner, 'owner@example.com'],
+      [manager.client, 'manager@example.com'],
+    ] as const) {
+      const login = await client.post('/api/v1/auth/login', { email, password: PASSWORD });
+      expect(login.statusCode, login.body).toBe(200);
+    }
+    expect((await newLead()).ownerId).toBe(ids(1)[0]);
+    expect((await newLead()).ownerId).toBe(ids(2)[0]);
+    const today = t.deps.now().toISOString().slice(0, 10);
+    await manager.client.patch(`/api/v1/distribution/availability/${ids(1)[0]}`, { outOfOffice: [{ from: today, to: today }] });
+    expect((await newLead()).ownerId).toBe(ids(2)[0]);
+    // Both at or out: queue.
+    expect((await newLead()).ownerId).toBeNull();
+  });
+});
