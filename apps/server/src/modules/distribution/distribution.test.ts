@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../platform/db/client.ts';
 import type { ReceivedEvent } from '../../platform/events/event-bus.ts';
+import { distributeLeads } from './distribution.assign.ts';
 import { addMember, createTestApp, PASSWORD, setUpOwner, type TestApp, type TestClient } from '../../test/app.ts';
 
 /** Sign-ups and invitations through the API: generous on a busy 2-core machine (tests assert no timings). */
@@ -95,6 +97,25 @@ describe('lead distribution', () => {
       [r.id],
     );
     expect(rec.rows[0]).toMatchObject({ n: 20, leads: 20 });
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)('keeps the round-robin order when two server instances distribute at the same moment (PostgreSQL)', async () => {
+    await resetRules();
+    const r = await rule({ name: 'Two instances', strategy: 'round_robin', members: members(1, 2, 3, 4) });
+    const waiting = [];
+    for (let i = 0; i < 24; i++) waiting.push((await newLead({ firstName: `Waiting ${i}`, ownerId: null })).id);
+    // A second pool on the same database stands for a second instance.
+    const other = await openDatabase({ databaseUrl: t.deps.config.databaseUrl!, poolSize: 5 });
+    try {
+      const instances = [t.deps.database, other];
+      await Promise.all(
+        waiting.map((leadId, i) => instances[i % 2]!.db.transaction((tx) => distributeLeads(tx, { workspaceId, leadIds: [leadId], at: new Date() }))),
+      );
+    } finally {
+      await other.close();
+    }
+    const rows = await t.deps.database.query<{ to_user_id: string }>('SELECT to_user_id FROM assignments WHERE rule_id = $1 ORDER BY id', [r.id]);
+    expect(rows.rows.map((x) => x.to_user_id)).toEqual(Array.from({ length: 6 }, () => ids(1, 2, 3, 4)).flat());
   });
 
   it('weighted 50/30/20 and least-loaded', async () => {
