@@ -104,6 +104,8 @@ describe('intake API', () => {
   it('logs every call with a valid key in the integration log (status, error naming the field), never the key', async () => {
     expect((await push({ firstName: 'Gil' })).statusCode).toBe(201);
     expect((await push({ firstName: 'Gil', email: 'nope' })).statusCode).toBe(400);
+    // The log line is written once the answer has gone out (onResponse), so it can land just after inject returns.
+    await expect.poll(async () => (await owner.get('/api/v1/integrations/log?provider=intake')).json().entries?.length).toBe(2);
     const log = await owner.get('/api/v1/integrations/log?provider=intake');
     expect(log.statusCode, log.body).toBe(200);
     const entries = log.json().entries as { direction: string; method: string; url: string; status: number; error: string | null; durationMs: number | null }[];
