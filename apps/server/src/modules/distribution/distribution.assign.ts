@@ -199,6 +199,14 @@ async function record(tx: DbOrTx, workspaceId: string, d: Distributed, at: Date)
   });
 }
 
+/** A change of owner made by a user (lead form, API): recorded with reason `manual`, inside the caller's transaction. */
+export async function recordManualAssignment(
+  tx: DbOrTx,
+  a: { workspaceId: string; leadId: string; fromUserId: string | null; toUserId: string | null; byUserId: string; at: Date },
+): Promise<void> {
+  await tx.insert(assignments).values({ ...a, ruleId: null, strategy: null, reason: 'manual' });
+}
+
 /** After commit: the assignee hears `lead.assigned` (toast, "my new leads"); managers too. Best effort. */
 export async function publishAssignments(deps: AppDeps, workspaceId: string, results: Distributed[]): Promise<void> {
   const events = results

@@ -83,6 +83,15 @@ describe('lead distribution', () => {
     expect((await newLead({ ownerId: ids(1)[0] })).ownerId).toBe(ids(1)[0]);
     expect((await newLead({ ownerId: null })).ownerId).toBeNull();
     expect((await newLead()).ownerId).toBe(ids(4)[0]);
+
+    // A manager's change of owner joins the history, newest first.
+    const current = (await owner.get(`/api/v1/leads/${lead.id}`)).json();
+    const moved = await manager.client.patch(`/api/v1/leads/${lead.id}`, { version: current.version, ownerId: ids(1)[0] });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect((await history(lead.id)).map((h: { reason: string; from: { id: string } | null; to: { id: string } | null; by: { id: string } | null }) => [h.reason, h.from?.id, h.to?.id, h.by?.id])).toEqual([
+      ['manual', ids(3)[0], ids(1)[0], manager.userId],
+      ['rule', undefined, ids(3)[0], undefined],
+    ]);
   });
 
   it('20 leads arriving at once over 4 agents: 5 each, one assignment record per lead', async () => {

@@ -10,7 +10,7 @@ import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import type { CustomFieldsService } from '../custom-fields/custom-fields.service.ts';
 import type { MarketingService } from '../marketing/marketing.service.ts';
 import { applyCustomValues, invalidPhoneMessage } from '../custom-fields/custom-values.ts';
-import { distributeLeads, publishAssignments, type Distributed } from '../distribution/distribution.assign.ts';
+import { distributeLeads, publishAssignments, recordManualAssignment, type Distributed } from '../distribution/distribution.assign.ts';
 import { createPipelinesRepository, type StageRow } from '../pipelines/pipelines.repository.ts';
 import { resolveStageRules } from '../pipelines/stage-rules.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
@@ -475,6 +475,8 @@ export function createLeadsService(
         if (!(await repo.updateLeadAtVersion(tx, scope, id, input.version, changes))) throw conflict(STALE_LEAD_MESSAGE, 'version');
         await repo.insertActivities(tx, activityRows);
         await audit(tx, actor, 'lead.update', id, { oldValues, newValues });
+        // A change of owner by hand is part of the lead's assignment history (ADR 011).
+        if (newOwner !== undefined) await recordManualAssignment(tx, { workspaceId: actor.workspaceId, leadId: id, fromUserId: current.ownerId, toUserId: newOwner?.id ?? null, byUserId: actor.userId, at });
       });
       const ownerId = newOwner !== undefined ? (newOwner?.id ?? null) : current.ownerId;
       await publishLead(actor, 'lead.updated', id, [current.ownerId, ownerId]);
