@@ -6,16 +6,15 @@
  * [--board-requests N] [--board-database-url URL]`. Database: `leadflow_bench_board` (dropped and created afresh
  * each run; a few seconds to fill). All traffic stays on loopback; every loop is bounded in count and time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { parseArgs } from './lib/args.ts';
 import { ApiClient, describeFailure, type HttpResult } from './lib/http.ts';
-import { assertBenchDatabaseName, databaseName, withAdmin } from './lib/sql.ts';
+import { recreateDatabase, startServerProcess, stopServerProcess, type ServerProcess } from './lib/server-process.ts';
+import { databaseName } from './lib/sql.ts';
 import { fmtMs, round, runLoad, type LatencyStats } from './lib/stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -66,67 +65,6 @@ export type BoardReport = {
   server: { log: string[] };
   error?: string;
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function recreateDatabase(url: string): Promise<void> {
-  const name = assertBenchDatabaseName(url);
-  await withAdmin(url, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  });
-}
-
-type Server = { child: ChildProcess; base: string; log: string[] };
-
-async function startServer(databaseUrl: string): Promise<Server> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const log: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, JOBS_ENABLED: 'false', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log.push(line.slice(0, 500));
-    if (log.length > 200) log.splice(0, log.length - 200);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const deadline = Date.now() + 90_000;
-  const probe = new ApiClient(base);
-  try {
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}):\n${log.slice(-20).join('\n')}`);
-      const res = await probe.get('/readyz', { timeoutMs: 2000 }).catch(() => null);
-      if (res?.status === 200) return { child, base, log };
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  } finally {
-    probe.close();
-  }
-  child.kill('SIGKILL');
-  throw new Error(`The server did not become ready within 90 s:\n${log.slice(-20).join('\n')}`);
-}
-
-async function stopServer(s: Server | undefined): Promise<void> {
-  if (!s || s.child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => s.child.once('exit', () => resolve()));
-  s.child.kill('SIGTERM');
-  const timer = setTimeout(() => s.child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 function ok(res: HttpResult, status = 200): HttpResult {
   if (res.status !== status) throw new Error(describeFailure(res));
@@ -208,7 +146,7 @@ export async function runBoardBench(o: BoardOptions = BOARD_DEFAULTS, command = 
     checks: { movedInOrder: false, countsAfterMoves: {} },
     server: { log: [] },
   };
-  let server: Server | undefined;
+  let server: ServerProcess | undefined;
   let client: ApiClient | undefined;
   const db = new pg.Client({ connectionString: o.databaseUrl });
   try {
@@ -218,7 +156,7 @@ export async function runBoardBench(o: BoardOptions = BOARD_DEFAULTS, command = 
     // parallel, README "Server"): start again, up to 3 times.
     for (let attempt = 1; !server; attempt++) {
       try {
-        server = await startServer(o.databaseUrl);
+        server = await startServerProcess(o.databaseUrl, { JOBS_ENABLED: 'false' });
       } catch (err) {
         if (attempt >= 3 || !String(err).includes('deadlock detected')) throw err;
       }
@@ -317,7 +255,7 @@ export async function runBoardBench(o: BoardOptions = BOARD_DEFAULTS, command = 
     client?.close();
     await db.end().catch(() => undefined);
     report.server.log = server?.log.slice(-30) ?? [];
-    await stopServer(server);
+    await stopServerProcess(server);
     report.machine.loadAvgEnd = round(os.loadavg()[0]!, 2);
   }
   return report;

@@ -8,10 +8,8 @@
  * [--ingest-seconds S] [--ingest-database-url URL]`. Database: `leadflow_bench_ingest` (dropped and created afresh
  * each run). All traffic stays on loopback; every loop is bounded in count and time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +18,8 @@ import { leadgenWebhookPayload, signMetaWebhook, startFakeGraph, type FakeGraph,
 import { parseArgs } from './lib/args.ts';
 import { ApiClient, describeFailure } from './lib/http.ts';
 import { summarizeProfile, type ProfileSummary } from './lib/profile.ts';
-import { assertBenchDatabaseName, databaseName, withAdmin } from './lib/sql.ts';
+import { recreateDatabase, rssMb, startServerProcess, stopServerProcess, type ServerProcess } from './lib/server-process.ts';
+import { databaseName } from './lib/sql.ts';
 import { fmtMs, percentile, round } from './lib/stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -104,27 +103,6 @@ const dist = (values: number[]): Dist => {
   return { p50: round(percentile(s, 50)), p95: round(percentile(s, 95)), p99: round(percentile(s, 99)), max: round(s[s.length - 1] ?? NaN) };
 };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function rssMb(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? round(Number(m[1]) / 1024, 1) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** utime + stime of a process, in seconds (Linux /proc, 100 ticks a second). */
 function processCpu(pid: number): number | null {
   try {
@@ -169,70 +147,8 @@ function postgresCpuSince(database: string, before: Map<number, number>): number
   return total;
 }
 
-async function recreateDatabase(url: string): Promise<void> {
-  const name = assertBenchDatabaseName(url);
-  await withAdmin(url, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  });
-}
-
-type Server = { child: ChildProcess; base: string; log: string[]; startupMs: number };
 
 const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles', `ingest-${process.pid}`);
-
-async function startServer(databaseUrl: string, graphUrl: string, cpuProf: boolean): Promise<Server> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const log: string[] = [];
-  const spawnedAt = performance.now();
-  const profile = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'apps/server/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: base,
-      // The inbox workers and the 5-minute poll run in this process, as on a single-instance install.
-      JOBS_ENABLED: 'true',
-      META_GRAPH_URL: graphUrl,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log.push(line.slice(0, 500));
-    if (log.length > 200) log.splice(0, log.length - 200);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const deadline = Date.now() + 90_000;
-  const probe = new ApiClient(base);
-  try {
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}):\n${log.slice(-20).join('\n')}`);
-      const res = await probe.get('/readyz', { timeoutMs: 2000 }).catch(() => null);
-      if (res?.status === 200) return { child, base, log, startupMs: performance.now() - spawnedAt };
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  } finally {
-    probe.close();
-  }
-  child.kill('SIGKILL');
-  throw new Error(`The server did not become ready within 90 s:\n${log.slice(-20).join('\n')}`);
-}
-
-async function stopServer(s: Server | undefined): Promise<void> {
-  if (!s || s.child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => s.child.once('exit', () => resolve()));
-  s.child.kill('SIGTERM');
-  const timer = setTimeout(() => s.child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 const PAGE = '104000000000001';
 const FORM = '204000000000001';
@@ -465,7 +381,7 @@ export async function runIngestBench(o: IngestOptions = INGEST_DEFAULTS, command
     runs: [],
     server: { rssStartMb: null, rssEndMb: null, log: [] },
   };
-  let server: Server | undefined;
+  let server: ServerProcess | undefined;
   let fake: FakeGraph | undefined;
   let listener: Awaited<ReturnType<typeof listenForLeads>> | undefined;
   const db = new pg.Client({ connectionString: o.databaseUrl });
@@ -473,7 +389,8 @@ export async function runIngestBench(o: IngestOptions = INGEST_DEFAULTS, command
     console.log(`Ingest: recreating ${databaseName(o.databaseUrl)}`);
     await recreateDatabase(o.databaseUrl);
     fake = await startFakeGraph();
-    server = await startServer(o.databaseUrl, fake.url, o.cpuProf);
+    // The inbox workers and the 5-minute poll run in this process, as on a single-instance install.
+    server = await startServerProcess(o.databaseUrl, { JOBS_ENABLED: 'true', META_GRAPH_URL: fake.url }, o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
     report.server.rssStartMb = rssMb(server.child.pid);
     await setUp(server.base, fake);
     await db.connect();
@@ -517,7 +434,7 @@ export async function runIngestBench(o: IngestOptions = INGEST_DEFAULTS, command
   } finally {
     await listener?.stop();
     await db.end().catch(() => undefined);
-    await stopServer(server);
+    await stopServerProcess(server);
     await fake?.close();
     report.server.log = server?.log.slice(-30) ?? [];
     if (o.cpuProf && server && fs.existsSync(PROFILE_DIR)) {
