@@ -98,6 +98,41 @@ describe('jobs', { timeout: 30_000 }, () => {
     expect(other).not.toEqual(first);
   });
 
+  it('hands due jobs to a batch handler up to batchSize at a time; a failing batch is retried whole', async () => {
+    const jobs = newJobs(false);
+    const queue = queueName();
+    // Queued before a worker exists, so they are all due when it first fetches.
+    for (let n = 1; n <= 7; n++) await jobs.send(queue, { n });
+    const worker = newJobs(true);
+    const batches: { n: number; retryCount: number }[][] = [];
+    let failed = false;
+    await worker.registerBatch<{ n: number }>(
+      queue,
+      async (batch) => {
+        batches.push(batch.map((j) => ({ n: j.data.n, retryCount: j.retryCount })));
+        if (!failed && batch.some((j) => j.data.n === 1)) {
+          failed = true;
+          throw new Error('mail server down');
+        }
+      },
+      { batchSize: 3, retryLimit: 1, retryDelaySeconds: 0 },
+    );
+    await worker.start();
+    await vi.waitFor(() => {
+      const done = batches.flat().filter((j) => j.n !== 1 || j.retryCount === 1);
+      expect(new Set(done.map((j) => j.n)).size).toBe(7);
+    }, WAIT);
+    expect(batches.every((b) => b.length >= 1 && b.length <= 3)).toBe(true);
+    expect(batches.length).toBeLessThan(7);
+    // The batch holding job 1 failed, so each of its jobs ran again (retryCount 1), the others once.
+    const first = batches.find((b) => b.some((j) => j.n === 1 && j.retryCount === 0))!;
+    for (const { n } of first) expect(batches.flat().filter((j) => j.n === n).map((j) => j.retryCount)).toEqual([0, 1]);
+    await vi.waitFor(async () => {
+      const state = await testDb.database.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = $1 GROUP BY state', [queue]);
+      expect(state.rows).toEqual([{ state: 'completed', n: 7 }]);
+    }, WAIT);
+  });
+
   it('enqueues without workers when they are disabled; a worker instance runs the job', async () => {
     const webOnly = newJobs(false);
     const queue = queueName();

@@ -9,6 +9,11 @@ import type { Database } from '../db/client.ts';
  * so every handler must be idempotent (check state before acting, write with upserts).
  */
 export type JobHandler<T> = (data: T, job: { id: string; name: string; retryCount: number }) => Promise<void>;
+/**
+ * Several jobs of one queue at once (e.g. 10,000 reminders due in the same minute): the batch succeeds or fails
+ * (and is retried) as a whole, so the handler must be idempotent per job as well.
+ */
+export type BatchJobHandler<T> = (jobs: { data: T; id: string; name: string; retryCount: number }[]) => Promise<void>;
 
 export type RegisterOptions = {
   /** Jobs of this queue run at once in this process. */
@@ -17,6 +22,11 @@ export type RegisterOptions = {
   retryLimit?: number;
   retryDelaySeconds?: number;
   retryBackoff?: boolean;
+};
+
+export type BatchRegisterOptions = RegisterOptions & {
+  /** At most this many jobs per handler call (whatever is due, up to this number). */
+  batchSize: number;
 };
 
 export type SendOptions = {
@@ -32,6 +42,8 @@ export type SendOptions = {
 
 export type Jobs = {
   register<T extends object>(name: string, handler: JobHandler<T>, options?: RegisterOptions): Promise<void>;
+  /** A queue whose handler takes the due jobs in batches of up to `batchSize` (one per call with `register`). */
+  registerBatch<T extends object>(name: string, handler: BatchJobHandler<T>, options: BatchRegisterOptions): Promise<void>;
   send<T extends object>(name: string, data: T, options?: SendOptions): Promise<string | null>;
   /** Cron in UTC; exactly one job per slot across all instances (pg-boss cron). */
   schedule(name: string, cron: string, data?: object): Promise<void>;
@@ -41,7 +53,7 @@ export type Jobs = {
 
 type Logger = { error(obj: unknown, msg?: string): void; info(obj: unknown, msg?: string): void };
 
-type Registration = { name: string; handler: JobHandler<object>; options: RegisterOptions };
+type Registration = { name: string; handler: BatchJobHandler<object>; options: RegisterOptions & { batchSize?: number } };
 
 const POLLING_INTERVAL_SECONDS = 1;
 const STOP_TIMEOUT_MS = 30_000;
@@ -84,12 +96,34 @@ export function createJobs(
     return booting;
   }
 
+  /**
+   * pg-boss 10's create_queue() adds a partition and a foreign key to its queue table: two at once deadlock in
+   * PostgreSQL. This process creates one queue at a time, and a deadlock with another instance starting at the
+   * same moment is retried (PostgreSQL aborts one side of it, whose work is then simply done again).
+   */
+  let queueChain: Promise<unknown> = Promise.resolve();
+  function createQueueSerially(name: string): Promise<void> {
+    const run = queueChain.then(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await boss.createQueue(name, { name });
+          return;
+        } catch (err) {
+          if (attempt >= 5 || (err as { code?: string }).code !== '40P01') throw err;
+          await new Promise((r) => setTimeout(r, 25 * attempt + Math.random() * 50));
+        }
+      }
+    });
+    queueChain = run.catch(() => undefined);
+    return run;
+  }
+
   /** pg-boss 10 refuses jobs for a queue that was never created. */
   function ensureQueue(name: string): Promise<void> {
     if (stopping) return Promise.reject(new Error('The job queue is stopped'));
     let created = queues.get(name);
     if (!created) {
-      created = boot().then(() => boss.createQueue(name, { name }));
+      created = boot().then(() => createQueueSerially(name));
       created.catch(() => queues.delete(name));
       queues.set(name, created);
     }
@@ -112,15 +146,16 @@ export function createJobs(
       const worker = { id: '' };
       worker.id = await boss.work(
         name,
-        { pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, batchSize: 1, includeMetadata: true },
-        async ([job]: PgBoss.JobWithMetadata<object>[]) => {
-          if (!job) return;
+        { pollingIntervalSeconds: POLLING_INTERVAL_SECONDS, batchSize: Math.max(1, o.batchSize ?? 1), includeMetadata: true },
+        async (batch: PgBoss.JobWithMetadata<object>[]) => {
+          if (!batch.length) return;
           // Fetched while shutting down: hand it back (as a failure, so retried) rather than start work we cannot finish.
           if (stopping) throw new Error('Job queue stopping');
           try {
-            await handler(job.data, { id: job.id, name, retryCount: job.retryCount });
+            await handler(batch.map((job) => ({ data: job.data, id: job.id, name, retryCount: job.retryCount })));
           } catch (err) {
-            logger.error({ err, job: { id: job.id, name, retryCount: job.retryCount } }, 'job failed');
+            const job = batch.length === 1 ? { id: batch[0]!.id, name, retryCount: batch[0]!.retryCount } : { name, ids: batch.map((j) => j.id) };
+            logger.error({ err, job }, 'job failed');
             throw err;
           } finally {
             // Fetch again at once: pg-boss 10 otherwise sleeps a full polling interval after every job.
@@ -132,12 +167,20 @@ export function createJobs(
     }
   }
 
+  async function add(registration: Registration): Promise<void> {
+    if (registrations.has(registration.name)) throw new Error(`A handler for job "${registration.name}" is already registered`);
+    registrations.set(registration.name, registration);
+    if (started) await activate(registration);
+  }
+
   return {
     async register(name, handler, options = {}) {
-      if (registrations.has(name)) throw new Error(`A handler for job "${name}" is already registered`);
-      const registration: Registration = { name, handler: handler as JobHandler<object>, options };
-      registrations.set(name, registration);
-      if (started) await activate(registration);
+      const one = handler as JobHandler<object>;
+      await add({ name, handler: async ([job]) => one(job!.data, { id: job!.id, name: job!.name, retryCount: job!.retryCount }), options: { ...options, batchSize: 1 } });
+    },
+
+    async registerBatch(name, handler, options) {
+      await add({ name, handler: handler as BatchJobHandler<object>, options });
     },
 
     async send(name, data, options = {}) {
