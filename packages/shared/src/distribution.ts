@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import { leadFilter } from './leads.ts';
 
-/** Strategies a rule may use today; `first_to_claim` is reserved in the data model for the claim flow. */
-export const DISTRIBUTION_STRATEGIES = ['round_robin', 'weighted', 'least_loaded', 'manual'] as const;
+/**
+ * Strategies a rule may use. `first_to_claim` offers the lead to every available member of the group at once;
+ * the first to claim it gets it, and when nobody does within `claimTimeoutMinutes` the rule's fallback applies.
+ */
+export const DISTRIBUTION_STRATEGIES = ['round_robin', 'weighted', 'least_loaded', 'manual', 'first_to_claim'] as const;
 export const ASSIGNMENT_REASONS = ['rule', 'claim', 'sla', 'manual', 'existing_owner', 'fallback', 'unassigned'] as const;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: 'Use HH:MM (24 h)' });
 const isoDay = z.iso.date({ message: 'Use YYYY-MM-DD' });
+
+const dayRanges = z.array(z.strictObject({ start: hhmm, end: hhmm })).max(6);
+export const workingHours = z
+  .strictObject({ '1': dayRanges, '2': dayRanges, '3': dayRanges, '4': dayRanges, '5': dayRanges, '6': dayRanges, '7': dayRanges })
+  .partial();
 
 export const ruleMemberInput = z.strictObject({
   userId: z.uuid({ message: 'Must be a UUID' }),
@@ -34,6 +42,20 @@ const ruleFields = {
   fallbackUserId: z.uuid({ message: 'Must be a UUID' }).nullable(),
   /** A returning person goes to the active owner of their earlier lead. */
   existingOwner: z.boolean(),
+  /**
+   * The group's working hours per ISO weekday (1 = Monday), in the workspace time zone: outside them nobody of the
+   * group is available and the rule's fallback applies. null = any time (each agent's own hours still apply).
+   */
+  workingHours: workingHours.nullable(),
+  /** first_to_claim: minutes an offer stays open before the rule's fallback applies. */
+  claimTimeoutMinutes: z.int({ message: 'Must be a whole number' }).min(1, { message: 'At least 1 minute' }).max(1440, { message: 'At most 1440 minutes (a day)' }),
+  /**
+   * SLA: minutes the owner has for a first action (a call or message logged, a stage change, a note) before the
+   * lead is reassigned by the rule's strategy to someone else of the group; null = no SLA.
+   */
+  slaMinutes: z.int({ message: 'Must be a whole number' }).min(1, { message: 'At least 1 minute' }).max(10080, { message: 'At most 10080 minutes (a week)' }).nullable(),
+  /** SLA: how many times one lead may be reassigned for missing its SLA; after that it stays with its owner. */
+  maxReassignments: z.int({ message: 'Must be a whole number' }).min(0, { message: 'Cannot be below zero' }).max(20, { message: 'At most 20' }),
 };
 
 export const distributionRuleInput = z.strictObject({
@@ -47,6 +69,10 @@ export const distributionRuleInput = z.strictObject({
   fallback: ruleFields.fallback.default('next_rule'),
   fallbackUserId: ruleFields.fallbackUserId.default(null),
   existingOwner: ruleFields.existingOwner.default(true),
+  workingHours: ruleFields.workingHours.default(null),
+  claimTimeoutMinutes: ruleFields.claimTimeoutMinutes.default(5),
+  slaMinutes: ruleFields.slaMinutes.default(null),
+  maxReassignments: ruleFields.maxReassignments.default(2),
 });
 export type DistributionRuleInput = z.infer<typeof distributionRuleInput>;
 
@@ -58,7 +84,7 @@ export const distributionRule = z.object({
   priority: z.number(),
   enabled: z.boolean(),
   conditions: z.array(leadFilter),
-  strategy: z.enum(['round_robin', 'weighted', 'least_loaded', 'manual', 'first_to_claim']),
+  strategy: z.enum(DISTRIBUTION_STRATEGIES),
   loadMeasure: z.enum(['open_leads', 'received_today']),
   members: z.array(z.object({ userId: z.string(), name: z.string(), weight: z.number(), position: z.number() })),
   dailyCap: z.number().nullable(),
@@ -66,6 +92,10 @@ export const distributionRule = z.object({
   fallback: z.enum(['next_rule', 'user', 'unassigned']),
   fallbackUserId: z.string().nullable(),
   existingOwner: z.boolean(),
+  workingHours: workingHours.nullable(),
+  claimTimeoutMinutes: z.number(),
+  slaMinutes: z.number().nullable(),
+  maxReassignments: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -76,10 +106,6 @@ export const distributionRuleList = z.object({ rules: z.array(distributionRule) 
 /** Rule ids in their new order: priorities become 10, 20, 30… */
 export const reorderRulesRequest = z.strictObject({ ruleIds: z.array(z.uuid({ message: 'Must be a UUID' })).min(1).max(500) });
 
-const dayRanges = z.array(z.strictObject({ start: hhmm, end: hhmm })).max(6);
-export const workingHours = z
-  .strictObject({ '1': dayRanges, '2': dayRanges, '3': dayRanges, '4': dayRanges, '5': dayRanges, '6': dayRanges, '7': dayRanges })
-  .partial();
 
 export const availabilityPatch = z.strictObject({
   paused: z.boolean().optional(),
@@ -135,5 +161,168 @@ export const simulateResponse = z.object({
   agent: z.object({ id: z.string(), name: z.string() }).nullable(),
   reason: z.enum(ASSIGNMENT_REASONS).nullable(),
   /** Rules tried in order, and why each did not take the lead. */
-  trace: z.array(z.object({ ruleId: z.string(), name: z.string(), outcome: z.enum(['no_match', 'nobody_available', 'picked', 'manual', 'fallback']) })),
+  trace: z.array(z.object({ ruleId: z.string(), name: z.string(), outcome: z.enum(['no_match', 'nobody_available', 'picked', 'manual', 'fallback', 'offered']) })),
+  /** first_to_claim: the available members the lead would be offered to (agent is then null). */
+  offeredTo: z.array(z.object({ id: z.string(), name: z.string() })).default([]),
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// First-to-claim offers
+
+export const OFFER_STATUSES = ['open', 'claimed', 'expired', 'withdrawn'] as const;
+
+/** An offer of a new lead to a group: every listed member may claim it until it expires. */
+export const leadOffer = z.object({
+  id: z.string(),
+  leadId: z.string(),
+  /** What the Claim card shows. */
+  lead: z.object({ id: z.string(), name: z.string(), source: z.string().nullable(), campaign: z.string().nullable(), city: z.string().nullable() }),
+  ruleId: z.string().nullable(),
+  ruleName: z.string().nullable(),
+  offeredTo: z.array(z.object({ id: z.string(), name: z.string() })),
+  status: z.enum(OFFER_STATUSES),
+  offeredAt: z.string(),
+  expiresAt: z.string(),
+  claimedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+  claimedAt: z.string().nullable(),
+});
+export type LeadOffer = z.infer<typeof leadOffer>;
+
+/** GET /distribution/offers: my open offers (managers with leads.view_all may pass ?all=true for every open offer). */
+export const offerListQuery = z.strictObject({ all: z.enum(['true', 'false']).optional() });
+export const offerList = z.object({ offers: z.array(leadOffer) });
+
+/**
+ * POST /leads/{id}/claim (no body): exactly one member wins. Losers get 409 CONFLICT ("Someone else claimed this
+ * lead first" / "This offer has expired"); a member the lead was not offered to gets 404.
+ */
+export const claimResponse = z.object({
+  leadId: z.string(),
+  offerId: z.string(),
+  owner: z.object({ id: z.string(), name: z.string() }),
+  claimedAt: z.string(),
+});
+export type ClaimResponse = z.infer<typeof claimResponse>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Speed to lead
+
+/** Timeline activity types that count as the owner's first action (SLA and speed to lead). */
+export const FIRST_ACTION_TYPES = ['call', 'message', 'stage_changed', 'note'] as const;
+
+/** GET /leads/{id}/speed: how fast the lead got a first action. */
+export const leadSpeed = z.object({
+  leadId: z.string(),
+  createdAt: z.string(),
+  /** When the current owner got the lead; null = never assigned. */
+  assignedAt: z.string().nullable(),
+  /** The first action by an owner (any of FIRST_ACTION_TYPES); null = none yet. */
+  firstActionAt: z.string().nullable(),
+  firstActionType: z.string().nullable(),
+  /** From creation to the first action, in seconds; null while waiting. */
+  responseSeconds: z.number().nullable(),
+  /** When the current owner's SLA runs out (null: no SLA, or already acted). */
+  slaDueAt: z.string().nullable(),
+  /** How many times the lead was taken from an owner who missed the SLA. */
+  slaBreaches: z.number(),
+});
+export type LeadSpeed = z.infer<typeof leadSpeed>;
+
+/** GET /distribution/speed-to-lead: today in the workspace time zone; agents without leads.view_all see only themselves. */
+export const speedToLeadTeam = z.object({
+  /** YYYY-MM-DD in the workspace time zone, and the instants it spans. */
+  day: z.string(),
+  from: z.string(),
+  to: z.string(),
+  /** Assigned leads whose owner has taken no action yet (any day). */
+  waitingNow: z.number(),
+  /** Median seconds from creation to first action of the leads created today that got one; null = none yet. */
+  medianResponseSeconds: z.number().nullable(),
+  respondedToday: z.number(),
+  slaBreachesToday: z.number(),
+  agents: z.array(
+    z.object({
+      userId: z.string(),
+      name: z.string(),
+      waitingNow: z.number(),
+      respondedToday: z.number(),
+      medianResponseSeconds: z.number().nullable(),
+      /** Leads taken from this agent today for missing the SLA. */
+      slaBreachesToday: z.number(),
+    }),
+  ),
+  /** The oldest waiting leads (at most 50), for the "waiting now" list. */
+  waiting: z.array(z.object({ leadId: z.string(), name: z.string(), ownerId: z.string(), ownerName: z.string(), assignedAt: z.string(), slaDueAt: z.string().nullable() })),
+});
+export type SpeedToLeadTeam = z.infer<typeof speedToLeadTeam>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bus events (WebSocket /realtime, and server-side subscribers such as notifications)
+
+/** `lead.assigned` — to the new owner and leads.view_all holders. */
+export const leadAssignedEvent = z.object({
+  leadId: z.string(),
+  ownerId: z.string(),
+  ruleId: z.string().nullable().optional(),
+  reason: z.enum(ASSIGNMENT_REASONS).nullable().optional(),
+  /** Set when the lead came through capture. */
+  origin: z.string().optional(),
+  /** The owner before (SLA or manual reassignment). */
+  fromUserId: z.string().nullable().optional(),
+  /** The manager who changed the owner by hand. */
+  byUserId: z.string().nullable().optional(),
+});
+
+/** A manager gave many leads to one agent at once (a bulk change of owner): one notification with the count. */
+export const leadsBulkAssignedEvent = z.object({
+  ownerId: z.string(),
+  byUserId: z.string(),
+  count: z.number().int().positive(),
+  at: z.string(),
+});
+
+/** `lead.offered` — to every member the lead is offered to, and leads.view_all holders. */
+export const leadOfferedEvent = z.object({
+  offerId: z.string(),
+  leadId: z.string(),
+  leadName: z.string(),
+  ruleId: z.string().nullable(),
+  ruleName: z.string().nullable(),
+  offeredTo: z.array(z.string()),
+  expiresAt: z.string(),
+});
+
+/** `lead.offer_taken` — to the same audience as the offer: the card disappears (claimed by someone, or expired). */
+export const leadOfferTakenEvent = z.object({
+  offerId: z.string(),
+  leadId: z.string(),
+  outcome: z.enum(['claimed', 'expired', 'withdrawn']),
+  /** Who claimed it (outcome claimed), or who got it by the fallback (expired), or null (unassigned queue). */
+  ownerId: z.string().nullable(),
+  offeredTo: z.array(z.string()),
+});
+
+/**
+ * `lead.sla_breached` — the owner took no first action within the rule's SLA. Audience: holders of leads.assign
+ * (managers), the owner who missed it and the new owner. `toUserId` null: nobody else was available (the lead
+ * stays); `capReached`: the lead was not reassigned because it reached the rule's maxReassignments.
+ */
+export const leadSlaBreachedEvent = z.object({
+  leadId: z.string(),
+  leadName: z.string(),
+  ruleId: z.string().nullable(),
+  ruleName: z.string().nullable(),
+  fromUserId: z.string(),
+  toUserId: z.string().nullable(),
+  slaMinutes: z.number(),
+  reassignments: z.number(),
+  capReached: z.boolean(),
+});
+
+export const DISTRIBUTION_EVENTS = {
+  'lead.assigned': leadAssignedEvent,
+  'lead.offered': leadOfferedEvent,
+  'lead.offer_taken': leadOfferTakenEvent,
+  'lead.sla_breached': leadSlaBreachedEvent,
+} as const;
+export type DistributionEventType = keyof typeof DISTRIBUTION_EVENTS;

@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../../platform/db/client.ts';
+import { timed } from '../../platform/timing/timing.ts';
 import { distributeLeads } from '../distribution/distribution.assign.ts';
 import type { CaptureOrigin } from './lead-ingest.ts';
 
@@ -23,7 +24,8 @@ export async function distributeNewLeads(tx: DbOrTx, newLeads: NewLead[], at: Da
   const byWorkspace = new Map<string, string[]>();
   for (const l of newLeads) byWorkspace.set(l.workspaceId, [...(byWorkspace.get(l.workspaceId) ?? []), l.leadId]);
   for (const [workspaceId, leadIds] of byWorkspace) {
-    for (const d of await distributeLeads(tx, { workspaceId, leadIds, at })) if (d.owner) owners.set(d.leadId, d.owner.id);
+    const distributed = await timed('distribution.step', leadIds.length, () => distributeLeads(tx, { workspaceId, leadIds, at }));
+    for (const d of distributed) if (d.owner) owners.set(d.leadId, d.owner.id);
   }
   return owners;
 }

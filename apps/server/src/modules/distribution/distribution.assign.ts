@@ -1,15 +1,17 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import { writeAudit } from '../../platform/audit/audit.ts';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.ts';
 import type { AppDeps } from '../../platform/http/types.ts';
 import { activities, leads } from '../leads/leads.table.ts';
 import { compileLeadFilters, type LeadQueryContext } from '../leads/lead-query.ts';
-import { type Candidate, periodStarts, pickAgent, type Strategy } from './distribution-engine.ts';
+import { DistributionBatch } from './distribution.batch.ts';
 import { distributionRepository as repo, type RuleWithMembers } from './distribution.repository.ts';
-import { assignments } from './distribution.table.ts';
+import { wallClock } from './distribution-engine.ts';
+import { assignments, leadOffers, type WorkingHours } from './distribution.table.ts';
+import type { BusEvent } from '../../platform/events/event-bus.ts';
 
-export type AssignmentReason = 'rule' | 'existing_owner' | 'fallback' | 'unassigned';
-export type TraceStep = { ruleId: string; name: string; outcome: 'no_match' | 'nobody_available' | 'picked' | 'manual' | 'fallback' };
+export type AssignmentReason = 'rule' | 'existing_owner' | 'fallback' | 'unassigned' | 'claim' | 'sla' | 'manual';
+export type TraceStep = { ruleId: string; name: string; outcome: 'no_match' | 'nobody_available' | 'picked' | 'manual' | 'fallback' | 'offered' };
+type Person = { id: string; name: string };
 
 export type Distributed = {
   leadId: string;
@@ -18,6 +20,10 @@ export type Distributed = {
   rule: { id: string; name: string; strategy: string } | null;
   reason: AssignmentReason | null;
   trace: TraceStep[];
+  /** first_to_claim: the lead is offered to these members until `expiresAt` (owner stays null). */
+  offer?: { id?: string; offeredTo: Person[]; expiresAt: Date; slaMinutes: number | null };
+  /** The rule's SLA for the new owner, in minutes (null: none). */
+  slaMinutes?: number | null;
 };
 
 type Options = {
@@ -26,6 +32,8 @@ type Options = {
   at: Date;
   /** Simulate: pick without locking, writing or advancing any pointer. */
   dryRun?: boolean;
+  /** Only rules after this priority (an expired offer falling through to the next rule). */
+  afterPriority?: number;
 };
 
 /**
@@ -41,44 +49,58 @@ export async function distributeLeads(tx: DbOrTx, opts: Options): Promise<Distri
   // One distribution at a time per workspace (any instance): caps and loads read across rules stay exact, and
   // pointer locks are never taken in two orders. Capture already holds its own workspace lock before this one.
   if (!dryRun) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`distribution:${workspaceId}`}, 0))`);
-  const leadIds = await repo.unownedLeads(tx, workspaceId, opts.leadIds);
-  if (!leadIds.length) return [];
-  const rules = await repo.rules(tx, workspaceId, { enabledOnly: true });
-  const out: Distributed[] = [];
-  if (!rules.length) return leadIds.map((leadId) => ({ leadId, owner: null, rule: null, reason: null, trace: [] }));
+  const rules = (await repo.rules(tx, workspaceId, { enabledOnly: true })).filter((r) => opts.afterPriority === undefined || r.priority > opts.afterPriority);
+  if (!rules.length) {
+    const leadIds = await repo.unownedLeads(tx, workspaceId, opts.leadIds);
+    return leadIds.map((leadId) => ({ leadId, owner: null, rule: null, reason: null, trace: [] }));
+  }
 
-  const timeZone = await repo.workspaceTimeZone(tx, workspaceId);
-  const ctx: LeadQueryContext = { userId: null, timeZone, now: at, customFields: await repo.customFieldMap(tx, workspaceId) };
-  const matches = new Map<string, Set<string>>();
-  for (const rule of rules) {
-    let conditions;
+  // Every rule's conditions against every lead, and which leads are still unowned, in one statement.
+  const { timeZone, customFields } = await repo.queryContext(tx, workspaceId);
+  const ctx: LeadQueryContext = { userId: null, timeZone, now: at, customFields };
+  const compiled = rules.map((rule) => {
     try {
-      conditions = compileLeadFilters(rule.conditions as never, ctx);
+      return { id: rule.id, conditions: compileLeadFilters(rule.conditions as never, ctx) };
     } catch {
       // A condition on a field deleted since the rule was saved: the rule matches nothing until it is fixed.
-      matches.set(rule.id, new Set());
-      continue;
+      return { id: rule.id, conditions: null };
     }
-    matches.set(rule.id, conditions.length ? await repo.matchingLeads(tx, workspaceId, leadIds, conditions) : new Set(leadIds));
-  }
+  });
+  const byLead = await repo.matchRules(tx, workspaceId, opts.leadIds, compiled);
+  const leadIds = [...byLead.keys()];
+  if (!leadIds.length) return [];
+  const matches = new Map<string, Set<string>>(rules.map((r) => [r.id, new Set(leadIds.filter((id) => byLead.get(id)!.has(r.id)))]));
 
+  // Groups, pointers and counts are read once for the whole batch and kept in memory (ADR 011, "Batches").
+  const batch = new DistributionBatch(tx, workspaceId, at, timeZone, dryRun);
+  await batch.prefetch(rules.filter((r) => matches.get(r.id)!.size));
+  // The person's earlier owner, for every lead at once (leads of one batch are different people: capture and
+  // imports merge repeats first).
+  const existing = rules.some((r) => r.existingOwner) ? await repo.existingOwnerPersons(tx, workspaceId, leadIds) : new Map<string, Person>();
+  const out: Distributed[] = [];
+  const writes: AssignmentWrite[] = [];
   for (const leadId of leadIds) {
-    const result = await distributeOne(tx, rules, matches, leadId, workspaceId, at, timeZone, dryRun);
-    if (!dryRun) await record(tx, workspaceId, result, at);
+    const result = await distributeOne(tx, batch, rules, matches, leadId, workspaceId, at, existing, timeZone);
+    if (!dryRun && result.offer) result.offer.id = await createOffer(tx, workspaceId, result, at);
+    else if (!dryRun && result.reason) writes.push({ leadId, from: null, to: result.owner, rule: result.rule, reason: result.reason, by: null, slaMinutes: result.slaMinutes ?? null });
     out.push(result);
   }
+  // Owners, records, timeline, audit and SLA clocks of the whole batch: a fixed number of statements.
+  await recordAssignments(tx, workspaceId, writes, at);
+  await batch.flush();
   return out;
 }
 
 async function distributeOne(
   tx: DbOrTx,
+  batch: DistributionBatch,
   rules: RuleWithMembers[],
   matches: Map<string, Set<string>>,
   leadId: string,
   workspaceId: string,
   at: Date,
+  existing: Map<string, Person>,
   timeZone: string,
-  dryRun: boolean,
 ): Promise<Distributed> {
   const trace: TraceStep[] = [];
   for (const rule of rules) {
@@ -88,21 +110,32 @@ async function distributeOne(
       continue;
     }
     if (rule.existingOwner) {
-      const ownerId = await repo.existingOwner(tx, workspaceId, leadId);
-      const owner = ownerId ? await repo.activeMember(tx, workspaceId, ownerId) : null;
+      const owner = existing.get(leadId);
       if (owner) {
+        batch.noteAssigned(owner.id, rule.id);
         trace.push({ ruleId: rule.id, name: rule.name, outcome: 'picked' });
-        return { leadId, owner, rule: ruleRef, reason: 'existing_owner', trace };
+        return { leadId, owner, rule: ruleRef, reason: 'existing_owner', trace, slaMinutes: rule.slaMinutes };
       }
     }
-    if (rule.strategy === 'manual' || rule.strategy === 'first_to_claim') {
+    if (rule.strategy === 'manual') {
       trace.push({ ruleId: rule.id, name: rule.name, outcome: 'manual' });
       return { leadId, owner: null, rule: ruleRef, reason: 'unassigned', trace };
     }
-    const picked = await pickForRule(tx, rule, workspaceId, at, timeZone, dryRun);
-    if (picked) {
-      trace.push({ ruleId: rule.id, name: rule.name, outcome: 'picked' });
-      return { leadId, owner: picked, rule: ruleRef, reason: 'rule', trace };
+    if (rule.workingHours && !withinHours(rule.workingHours, at, timeZone)) {
+      // Outside the group's hours nobody of it is available: straight to the fallback below.
+    } else if (rule.strategy === 'first_to_claim') {
+      const offeredTo = await batch.available(rule);
+      if (offeredTo.length) {
+        trace.push({ ruleId: rule.id, name: rule.name, outcome: 'offered' });
+        const expiresAt = new Date(at.getTime() + rule.claimTimeoutMinutes * 60_000);
+        return { leadId, owner: null, rule: ruleRef, reason: null, trace, offer: { offeredTo, expiresAt, slaMinutes: rule.slaMinutes } };
+      }
+    } else {
+      const picked = await batch.pick(rule);
+      if (picked) {
+        trace.push({ ruleId: rule.id, name: rule.name, outcome: 'picked' });
+        return { leadId, owner: picked, rule: ruleRef, reason: 'rule', trace, slaMinutes: rule.slaMinutes };
+      }
     }
     if (rule.fallback === 'next_rule') {
       trace.push({ ruleId: rule.id, name: rule.name, outcome: 'nobody_available' });
@@ -110,7 +143,10 @@ async function distributeOne(
     }
     trace.push({ ruleId: rule.id, name: rule.name, outcome: 'fallback' });
     const fallbackUser = rule.fallback === 'user' && rule.fallbackUserId ? await repo.activeMember(tx, workspaceId, rule.fallbackUserId) : null;
-    if (fallbackUser) return { leadId, owner: fallbackUser, rule: ruleRef, reason: 'fallback', trace };
+    if (fallbackUser) {
+      batch.noteAssigned(fallbackUser.id, rule.id);
+      return { leadId, owner: fallbackUser, rule: ruleRef, reason: 'fallback', trace, slaMinutes: rule.slaMinutes };
+    }
     return { leadId, owner: null, rule: ruleRef, reason: 'unassigned', trace };
   }
   // Nobody anywhere: the lead is kept, unassigned, for a manager.
@@ -125,78 +161,157 @@ async function distributeOne(
   };
 }
 
-async function pickForRule(tx: DbOrTx, rule: RuleWithMembers, workspaceId: string, at: Date, timeZone: string, dryRun: boolean) {
-  if (!rule.members.length) return null;
-  const state = await repo.lockPointer(tx, workspaceId, rule.id, !dryRun);
-  const userIds = rule.members.map((m) => m.userId);
-  const { dayStart, weekStart } = periodStarts(at, timeZone);
-  const [availability, today, week, load] = await Promise.all([
-    repo.availability(tx, workspaceId, userIds),
-    rule.dailyCap !== null ? repo.ruleAssignmentsSince(tx, workspaceId, rule.id, dayStart) : new Map<string, number>(),
-    rule.weeklyCap !== null ? repo.ruleAssignmentsSince(tx, workspaceId, rule.id, weekStart) : new Map<string, number>(),
-    rule.strategy !== 'least_loaded'
-      ? new Map<string, number>()
-      : rule.loadMeasure === 'open_leads'
-        ? repo.openLeads(tx, workspaceId, userIds)
-        : repo.receivedSince(tx, workspaceId, userIds, dayStart),
-  ]);
-  const group: Candidate[] = rule.members.map((m) => {
-    const a = availability.get(m.userId);
-    return {
-      userId: m.userId,
-      position: m.position,
-      weight: m.weight,
-      active: m.active,
-      availability: a ? { paused: a.paused, workingHours: a.workingHours, outOfOffice: a.outOfOffice } : null,
-      assignedToday: today.get(m.userId) ?? 0,
-      assignedThisWeek: week.get(m.userId) ?? 0,
-      load: load.get(m.userId) ?? 0,
-    };
-  });
-  const pick = pickAgent(rule.strategy as Strategy, group, { dailyCap: rule.dailyCap, weeklyCap: rule.weeklyCap }, state, at, timeZone);
-  if (!pick) return null;
-  if (!dryRun) await repo.savePointer(tx, workspaceId, rule.id, pick.state, at);
-  const member = rule.members.find((m) => m.userId === pick.userId)!;
-  return { id: member.userId, name: member.name };
+/**
+ * One agent of the rule's group by its strategy (rules that do not pick — manual, first_to_claim — pick round-robin
+ * here, for SLA reassignment), never one of `exclude`. Locks and advances the rule's pointer unless dry.
+ */
+export async function pickForRule(
+  tx: DbOrTx,
+  rule: RuleWithMembers,
+  workspaceId: string,
+  at: Date,
+  timeZone: string,
+  dryRun: boolean,
+  exclude: string[] = [],
+): Promise<Person | null> {
+  const batch = new DistributionBatch(tx, workspaceId, at, timeZone, dryRun);
+  const picked = await batch.pick(rule, exclude);
+  await batch.flush();
+  return picked;
 }
 
-/** Owner, assignment record, timeline entry and audit entry of one outcome. */
-async function record(tx: DbOrTx, workspaceId: string, d: Distributed, at: Date): Promise<void> {
-  if (!d.reason) return;
-  const via = d.rule ? { ruleId: d.rule.id, ruleName: d.rule.name, strategy: d.rule.strategy, reason: d.reason } : { reason: d.reason };
-  await tx.insert(assignments).values({
-    workspaceId,
-    leadId: d.leadId,
-    toUserId: d.owner?.id ?? null,
-    fromUserId: null,
-    ruleId: d.rule?.id ?? null,
-    strategy: d.rule?.strategy ?? null,
-    byUserId: null,
-    reason: d.reason,
-    at,
-  });
-  if (!d.owner) return;
-  await tx
-    .update(leads)
-    .set({ ownerId: d.owner.id })
-    .where(and(eq(leads.workspaceId, workspaceId), eq(leads.id, d.leadId), isNull(leads.ownerId)));
+export type AssignmentWrite = {
+  leadId: string;
+  from: Person | null;
+  to: Person | null;
+  rule: { id: string; name: string; strategy: string } | null;
+  reason: AssignmentReason;
+  /** The user who made it (claim), or null (the rules, the SLA job). */
+  by: string | null;
+  /** The rule's SLA for the new owner. */
+  slaMinutes: number | null;
+  /** The caller already wrote `leads.owner_id` (a claim's conditional UPDATE). */
+  ownerAlreadySet?: boolean;
+};
+
+/**
+ * Records one change of owner in the caller's transaction: `leads.owner_id` (only when it is still `from`), the
+ * `assignments` row, an `owner_changed` activity, the `lead.assign` audit entry and the new owner's SLA clock.
+ */
+export async function recordAssignment(tx: DbOrTx, workspaceId: string, w: AssignmentWrite, at: Date): Promise<void> {
+  await recordAssignments(tx, workspaceId, [w], at);
+}
+
+/**
+ * The same for many changes of owner (one per lead) in one statement whatever their number (ADR 011, "Batches"):
+ * the writes go in as one JSON parameter, and data-modifying CTEs add the assignment rows, set the owners (each only
+ * when it is still the `from` of its write), add the `owner_changed` activities and audit entries, and start the
+ * new owners' SLA clocks (ADR 012; an SLA reassignment counts one more). One round trip matters here: it runs
+ * inside capture's storing transaction, under the workspace's distribution lock.
+ */
+export async function recordAssignments(tx: DbOrTx, workspaceId: string, writes: AssignmentWrite[], at: Date): Promise<void> {
+  if (!writes.length) return;
+  if (new Set(writes.map((w) => w.leadId)).size !== writes.length) {
+    // One statement cannot change a row twice: the same lead twice is written in order, one at a time.
+    for (const w of writes) await recordAssignments(tx, workspaceId, [w], at);
+    return;
+  }
+  const via = (w: AssignmentWrite) => (w.rule ? { ruleId: w.rule.id, ruleName: w.rule.name, strategy: w.rule.strategy, reason: w.reason } : { reason: w.reason });
+  const rows = writes.map((w) => ({
+    lead_id: w.leadId,
+    to_id: w.to?.id ?? null,
+    from_id: w.from?.id ?? null,
+    rule_id: w.rule?.id ?? null,
+    strategy: w.rule?.strategy ?? null,
+    by_id: w.by,
+    reason: w.reason,
+    set_owner: w.to !== null && !w.ownerAlreadySet,
+    activity: w.to ? { from: w.from, to: w.to, via: via(w) } : null,
+    audit_old: { ownerId: w.from?.id ?? null },
+    audit_new: w.to ? { ownerId: w.to.id, ...via(w) } : null,
+    sla_due_at: w.to && w.slaMinutes ? new Date(at.getTime() + w.slaMinutes * 60_000).toISOString() : null,
+    sla_reassignment: w.reason === 'sla' ? 1 : 0,
+  }));
+  const when = at.toISOString();
+  await tx.execute(sql`
+    WITH w AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+        lead_id uuid, to_id uuid, from_id uuid, rule_id uuid, strategy text, by_id uuid, reason text, set_owner boolean,
+        activity jsonb, audit_old jsonb, audit_new jsonb, sla_due_at timestamptz, sla_reassignment int)
+    ),
+    recorded AS (
+      INSERT INTO assignments (workspace_id, lead_id, to_user_id, from_user_id, rule_id, strategy, by_user_id, reason, at)
+      SELECT ${workspaceId}::uuid, lead_id, to_id, from_id, rule_id, strategy, by_id, reason, ${when}::timestamptz FROM w
+    ),
+    owners AS (
+      UPDATE leads l SET owner_id = w.to_id FROM w
+      WHERE w.set_owner AND l.workspace_id = ${workspaceId}::uuid AND l.id = w.lead_id AND l.owner_id IS NOT DISTINCT FROM w.from_id
+    ),
+    timeline AS (
+      INSERT INTO activities (workspace_id, lead_id, type, actor_id, data, created_at)
+      SELECT ${workspaceId}::uuid, lead_id, 'owner_changed', by_id, activity, ${when}::timestamptz FROM w WHERE to_id IS NOT NULL
+    ),
+    audited AS (
+      INSERT INTO audit_log (workspace_id, actor_id, action, entity_type, entity_id, old_values, new_values)
+      SELECT ${workspaceId}::uuid, by_id, 'lead.assign', 'lead', lead_id::text, audit_old, audit_new FROM w WHERE to_id IS NOT NULL
+    )
+    INSERT INTO lead_speed (lead_id, workspace_id, owner_id, rule_id, assigned_at, sla_due_at, reassignments)
+    SELECT lead_id, ${workspaceId}::uuid, to_id, rule_id, ${when}::timestamptz, sla_due_at, sla_reassignment FROM w WHERE to_id IS NOT NULL
+    ON CONFLICT (lead_id) DO UPDATE SET
+      owner_id = excluded.owner_id,
+      rule_id = excluded.rule_id,
+      assigned_at = excluded.assigned_at,
+      sla_due_at = excluded.sla_due_at,
+      owner_acted_at = NULL,
+      -- excluded.reassignments is 1 for an SLA reassignment, 0 otherwise.
+      reassignments = lead_speed.reassignments + excluded.reassignments
+    WHERE lead_speed.workspace_id = ${workspaceId}::uuid`);
+}
+
+/** A first-to-claim offer, its timeline entry, and `lead.offered` queued on the transaction (sent on commit). */
+async function createOffer(tx: DbOrTx, workspaceId: string, d: Distributed, at: Date): Promise<string> {
+  const offer = d.offer!;
+  const [row] = await tx
+    .insert(leadOffers)
+    .values({ workspaceId, leadId: d.leadId, ruleId: d.rule?.id ?? null, offeredTo: offer.offeredTo.map((p) => p.id), offeredAt: at, expiresAt: offer.expiresAt })
+    .returning({ id: leadOffers.id });
   await tx.insert(activities).values({
     workspaceId,
     leadId: d.leadId,
-    type: 'owner_changed',
+    type: 'lead_offered',
     actorId: null,
-    data: { from: null, to: d.owner, via },
+    data: { offerId: row!.id, offeredTo: offer.offeredTo, expiresAt: offer.expiresAt.toISOString(), via: d.rule ? { ruleId: d.rule.id, ruleName: d.rule.name } : null },
     createdAt: at,
   });
-  await writeAudit(tx, {
+  const [lead] = await tx.select({ firstName: leads.firstName, lastName: leads.lastName }).from(leads).where(and(eq(leads.workspaceId, workspaceId), eq(leads.id, d.leadId)));
+  const offeredTo = offer.offeredTo.map((p) => p.id);
+  await queueEvent(tx, {
     workspaceId,
-    actorId: null,
-    action: 'lead.assign',
-    entityType: 'lead',
-    entityId: d.leadId,
-    oldValues: { ownerId: null },
-    newValues: { ownerId: d.owner.id, ...via },
+    type: 'lead.offered',
+    data: {
+      offerId: row!.id,
+      leadId: d.leadId,
+      leadName: [lead?.firstName, lead?.lastName].filter(Boolean).join(' '),
+      ruleId: d.rule?.id ?? null,
+      ruleName: d.rule?.name ?? null,
+      offeredTo,
+      expiresAt: offer.expiresAt.toISOString(),
+    },
+    audience: { userIds: offeredTo, permission: 'leads.view_all' },
   });
+  return row!.id;
+}
+
+/** Must match the event bus (platform/events/event-bus.ts): its channel and payload shape. */
+const EVENTS_CHANNEL = 'lf_events';
+
+/**
+ * Queues a bus event on the transaction: PostgreSQL delivers a NOTIFY only when (and if) the transaction commits,
+ * so listeners never hear of an offer or an assignment that was rolled back, whichever caller commits it.
+ */
+export async function queueEvent(tx: DbOrTx, event: BusEvent): Promise<void> {
+  const payload = JSON.stringify({ ...event, at: new Date().toISOString() });
+  await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${payload})`);
 }
 
 /** A change of owner made by a user (lead form, API): recorded with reason `manual`, inside the caller's transaction. */
@@ -205,6 +320,53 @@ export async function recordManualAssignment(
   a: { workspaceId: string; leadId: string; fromUserId: string | null; toUserId: string | null; byUserId: string; at: Date },
 ): Promise<void> {
   await tx.insert(assignments).values({ ...a, ruleId: null, strategy: null, reason: 'manual' });
+  await afterManualChange(tx, a.workspaceId, [a.leadId], a.toUserId, a.at);
+}
+
+/**
+ * A manager's bulk change of owner (lead list): one set-based statement records every lead the change will touch —
+ * an `assignments` row (reason manual, from its current owner), its open offer withdrawn, the new owner's clock —
+ * before the caller's UPDATE with the same conditions. The rows are locked here (FOR UPDATE), so the caller's
+ * UPDATE in the same transaction changes exactly these leads.
+ */
+export async function recordBulkManualAssignment(
+  tx: DbOrTx,
+  a: { workspaceId: string; where: SQL[]; toUserId: string | null; byUserId: string; at: Date },
+): Promise<void> {
+  const at = sql`${a.at.toISOString()}::timestamptz`;
+  const to = sql`${a.toUserId}::uuid`;
+  await tx.execute(sql`
+    WITH target AS (
+      SELECT ${leads.id} AS id, ${leads.ownerId} AS owner_id FROM ${leads} WHERE ${and(eq(leads.workspaceId, a.workspaceId), ...a.where)} FOR UPDATE
+    ), recorded AS (
+      INSERT INTO assignments (workspace_id, lead_id, to_user_id, from_user_id, rule_id, strategy, by_user_id, reason, at)
+      SELECT ${a.workspaceId}::uuid, target.id, ${to}, target.owner_id, NULL, NULL, ${a.byUserId}::uuid, 'manual', ${at} FROM target
+    ), withdrawn AS (
+      UPDATE lead_offers SET status = 'withdrawn', resolved_at = ${at}
+      WHERE workspace_id = ${a.workspaceId}::uuid AND status = 'open' AND lead_id IN (SELECT id FROM target)
+    )
+    INSERT INTO lead_speed (lead_id, workspace_id, owner_id, rule_id, assigned_at, sla_due_at, reassignments)
+    SELECT target.id, ${a.workspaceId}::uuid, ${to}, NULL, ${at}, NULL, 0 FROM target
+    ON CONFLICT (lead_id) DO UPDATE SET owner_id = excluded.owner_id, rule_id = NULL, assigned_at = excluded.assigned_at,
+      sla_due_at = NULL, owner_acted_at = NULL`);
+}
+
+/**
+ * After a manager changed owners by hand (one lead or a bulk change): open offers of these leads are withdrawn and
+ * the new owner's clock starts, without an SLA (a manager chose them).
+ */
+export async function afterManualChange(tx: DbOrTx, workspaceId: string, leadIds: string[], toUserId: string | null, at: Date): Promise<void> {
+  if (!leadIds.length) return;
+  await tx
+    .update(leadOffers)
+    .set({ status: 'withdrawn', resolvedAt: at })
+    .where(and(eq(leadOffers.workspaceId, workspaceId), inArray(leadOffers.leadId, leadIds), eq(leadOffers.status, 'open')));
+  await tx.execute(sql`
+    INSERT INTO lead_speed (lead_id, workspace_id, owner_id, rule_id, assigned_at, sla_due_at, reassignments)
+    SELECT l.id, l.workspace_id, ${toUserId}::uuid, NULL, ${at.toISOString()}::timestamptz, NULL, 0
+    FROM leads l WHERE l.workspace_id = ${workspaceId} AND l.id = ANY(${`{${leadIds.join(',')}}`}::uuid[])
+    ON CONFLICT (lead_id) DO UPDATE SET owner_id = excluded.owner_id, rule_id = NULL, assigned_at = excluded.assigned_at,
+      sla_due_at = NULL, owner_acted_at = NULL`);
 }
 
 /** After commit: the assignee hears `lead.assigned` (toast, "my new leads"); managers too. Best effort. */
@@ -218,4 +380,10 @@ export async function publishAssignments(deps: AppDeps, workspaceId: string, res
       audience: { userIds: [r.owner!.id], permission: 'leads.view_all' as const },
     }));
   if (events.length) await deps.events.publishMany(events).catch(() => undefined);
+}
+
+/** Whether an instant falls in a group's working hours (ISO weekday ranges in the workspace time zone). */
+function withinHours(hours: WorkingHours, at: Date, timeZone: string): boolean {
+  const { weekday, time } = wallClock(at, timeZone);
+  return (hours[String(weekday) as keyof WorkingHours] ?? []).some((r) => r.start <= time && time < r.end);
 }

@@ -13,6 +13,7 @@ export type RuleRow = typeof distributionRules.$inferSelect;
 export type MemberRow = { ruleId: string; userId: string; name: string; position: number; weight: number; active: boolean };
 export type RuleWithMembers = RuleRow & { members: MemberRow[] };
 export type AvailabilityRow = typeof agentAvailability.$inferSelect;
+export type GroupMemberState = { availability: AvailabilityRow | null; today: number; week: number; load: number };
 
 function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
@@ -31,6 +32,20 @@ export const distributionRepository = {
       .from(customFields)
       .where(and(eq(customFields.workspaceId, workspaceId), eq(customFields.entity, 'lead'), isNull(customFields.deletedAt)));
     return new Map(rows.map((r) => [r.key, r as LeadFieldDefinition]));
+  },
+
+  /** The workspace's time zone and lead custom field definitions (what conditions compile against), in one statement. */
+  async queryContext(tx: DbOrTx, workspaceId: string): Promise<{ timeZone: string; customFields: Map<string, LeadFieldDefinition> }> {
+    const rows = rowsOf<{ time_zone: string | null; fields: LeadFieldDefinition[] | null }>(
+      await tx.execute(sql`
+        SELECT w.time_zone,
+          (SELECT coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options)), '[]'::json)
+             FROM custom_fields f WHERE f.workspace_id = w.id AND f.entity = 'lead' AND f.deleted_at IS NULL) AS fields
+        FROM workspaces w WHERE w.id = ${workspaceId}`),
+    );
+    const row = rows[0];
+    const fields = typeof row?.fields === 'string' ? (JSON.parse(row.fields) as LeadFieldDefinition[]) : (row?.fields ?? []);
+    return { timeZone: row?.time_zone ?? 'UTC', customFields: new Map(fields.map((f) => [f.key, f])) };
   },
 
   /** Rules in priority order with their groups (names, and whether each member is still active here). */
@@ -98,10 +113,10 @@ export const distributionRepository = {
     return row ?? { lastUserId: null, credits: {} };
   },
 
-  async savePointer(tx: DbOrTx, workspaceId: string, ruleId: string, state: RotationState, at: Date): Promise<void> {
+  async savePointer(tx: DbOrTx, workspaceId: string, ruleId: string, state: RotationState, at: Date, picks = 1): Promise<void> {
     await tx
       .update(distributionPointers)
-      .set({ lastUserId: state.lastUserId, credits: state.credits, assignedCount: sql`${distributionPointers.assignedCount} + 1`, updatedAt: at })
+      .set({ lastUserId: state.lastUserId, credits: state.credits, assignedCount: sql`${distributionPointers.assignedCount} + ${picks}`, updatedAt: at })
       .where(and(eq(distributionPointers.ruleId, ruleId), eq(distributionPointers.workspaceId, workspaceId)));
   },
 
@@ -161,6 +176,166 @@ export const distributionRepository = {
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId), eq(memberships.status, 'active')));
     return row ?? null;
+  },
+
+  /**
+   * The hot path's first read, in one statement: which of these leads are still unowned (and not in the trash),
+   * and for each of them which rules' compiled conditions it meets (`null` conditions: a rule that matches nothing,
+   * an empty list: every lead). Returns lead id → ids of the matching rules, in the order the leads were given.
+   */
+  async matchRules(tx: DbOrTx, workspaceId: string, leadIds: string[], rules: { id: string; conditions: SQL[] | null }[]): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    if (!leadIds.length) return out;
+    const fields: Record<string, SQL<boolean>> = {};
+    rules.forEach((r, i) => {
+      fields[`m${i}`] = r.conditions === null ? sql<boolean>`false` : r.conditions.length ? sql<boolean>`coalesce((${and(...r.conditions)}), false)` : sql<boolean>`true`;
+    });
+    const rows = (await tx
+      .select({ id: leads.id, ...fields })
+      .from(leads)
+      .where(and(eq(leads.workspaceId, workspaceId), inArray(leads.id, leadIds), isNull(leads.ownerId), isNull(leads.deletedAt)))) as unknown as Record<string, unknown>[];
+    const byId = new Map(rows.map((row) => [row.id as string, new Set(rules.filter((_, i) => row[`m${i}`] === true).map((r) => r.id))]));
+    for (const id of leadIds) {
+      const m = byId.get(id);
+      if (m && !out.has(id)) out.set(id, m);
+    }
+    return out;
+  },
+
+  /**
+   * For each of these leads, the active owner (id and name) of the oldest other lead of the same person (same
+   * E.164 phone or email; leads of the batch itself do not count). One statement for the whole batch: the
+   * batch's phones and emails go into the GIN indexes once (two bitmap scans, whatever the batch size — a scan
+   * per lead re-reads the indexes' pending lists each time, which is slow while leads pour in), and each lead
+   * takes the oldest match here.
+   */
+  async existingOwnerPersons(tx: DbOrTx, workspaceId: string, leadIds: string[]): Promise<Map<string, { id: string; name: string }>> {
+    const out = new Map<string, { id: string; name: string }>();
+    if (!leadIds.length) return out;
+    const ids = sql`ARRAY[${sql.join(leadIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
+    const fresh = rowsOf<{ id: string; phone_e164: string[]; emails: string[] }>(
+      await tx.execute(sql`SELECT id, phone_e164, emails FROM leads WHERE workspace_id = ${workspaceId} AND id = ANY(${ids})`),
+    );
+    const phones = [...new Set(fresh.flatMap((r) => r.phone_e164 ?? []))];
+    const emails = [...new Set(fresh.flatMap((r) => r.emails ?? []))];
+    if (!phones.length && !emails.length) return out;
+    const arr = (values: string[]) => sql`ARRAY[${sql.join(values.length ? values.map((v) => sql`${v}`) : [sql`NULL`], sql`, `)}]::text[]`;
+    const earlier = rowsOf<{ owner_id: string; name: string; phone_e164: string[]; emails: string[] }>(
+      await tx.execute(sql`
+        SELECT o.owner_id, u.name, o.phone_e164, o.emails FROM leads o
+        JOIN memberships m ON m.workspace_id = o.workspace_id AND m.user_id = o.owner_id AND m.status = 'active'
+        JOIN users u ON u.id = o.owner_id
+        WHERE o.workspace_id = ${workspaceId} AND o.deleted_at IS NULL AND o.owner_id IS NOT NULL AND NOT (o.id = ANY(${ids}))
+          AND (o.phone_e164 && ${arr(phones)} OR o.emails && ${arr(emails)})
+        ORDER BY o.created_at, o.id`),
+    );
+    for (const lead of fresh) {
+      const p = new Set(lead.phone_e164 ?? []);
+      const e = new Set(lead.emails ?? []);
+      const hit = earlier.find((o) => (o.phone_e164 ?? []).some((x) => p.has(x)) || (o.emails ?? []).some((x) => e.has(x)));
+      if (hit) out.set(lead.id, { id: hit.owner_id, name: hit.name });
+    }
+    return out;
+  },
+
+
+
+  /**
+   * What the engine needs of several groups, in one statement: for each rule, each member's availability, the
+   * leads this rule gave them today and this week (only when the rule has that cap), and their load (only for
+   * least-loaded: open leads, or leads received since the start of the day by any rule or hand).
+   * Returns rule id → user id → state.
+   */
+  async groupStates(
+    tx: DbOrTx,
+    workspaceId: string,
+    specs: { ruleId: string; userIds: string[]; daily: boolean; weekly: boolean; load: 'open_leads' | 'received_today' | null }[],
+    periods: { dayStart: Date; weekStart: Date },
+  ): Promise<Map<string, Map<string, GroupMemberState>>> {
+    const out = new Map<string, Map<string, GroupMemberState>>();
+    const wanted = specs.filter((o) => o.userIds.length);
+    for (const o of specs) out.set(o.ruleId, new Map());
+    if (!wanted.length) return out;
+    const day = periods.dayStart.toISOString();
+    const week = periods.weekStart.toISOString();
+    const zero = sql`0::bigint`;
+    const parts = wanted.map((o) => {
+      const ids = sql`ARRAY[${sql.join(o.userIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
+      const today = o.daily
+        ? sql`(SELECT count(*) FROM assignments a WHERE a.workspace_id = ${workspaceId} AND a.rule_id = ${o.ruleId} AND a.to_user_id = g.user_id AND a.at >= ${day}::timestamptz)`
+        : zero;
+      const thisWeek = o.weekly
+        ? sql`(SELECT count(*) FROM assignments a WHERE a.workspace_id = ${workspaceId} AND a.rule_id = ${o.ruleId} AND a.to_user_id = g.user_id AND a.at >= ${week}::timestamptz)`
+        : zero;
+      const load =
+        o.load === 'open_leads'
+          ? sql`(SELECT count(*) FROM leads l LEFT JOIN pipeline_stages s ON s.id = l.stage_id
+                 WHERE l.workspace_id = ${workspaceId} AND l.owner_id = g.user_id AND l.deleted_at IS NULL AND (s.kind IS NULL OR s.kind = 'open'))`
+          : o.load === 'received_today'
+            ? sql`(SELECT count(*) FROM assignments a WHERE a.workspace_id = ${workspaceId} AND a.to_user_id = g.user_id AND a.at >= ${day}::timestamptz)`
+            : zero;
+      return sql`(SELECT ${o.ruleId}::text AS rule_id, g.user_id, av.user_id IS NOT NULL AS has_availability, av.paused, av.working_hours, av.out_of_office, av.updated_at,
+                    ${today} AS today, ${thisWeek} AS week, ${load} AS load
+                  FROM unnest(${ids}) AS g(user_id)
+                  LEFT JOIN agent_availability av ON av.workspace_id = ${workspaceId} AND av.user_id = g.user_id)`;
+    });
+    const rows = rowsOf<{
+      rule_id: string;
+      user_id: string;
+      has_availability: boolean;
+      paused: boolean | null;
+      working_hours: AvailabilityRow['workingHours'];
+      out_of_office: AvailabilityRow['outOfOffice'] | null;
+      updated_at: string | Date | null;
+      today: string | number;
+      week: string | number;
+      load: string | number;
+    }>(await tx.execute(sql.join(parts, sql` UNION ALL `)));
+    for (const r of rows) {
+      out.get(r.rule_id)?.set(r.user_id, {
+        availability: r.has_availability
+          ? { workspaceId, userId: r.user_id, paused: Boolean(r.paused), workingHours: r.working_hours ?? null, outOfOffice: r.out_of_office ?? [], updatedAt: new Date(r.updated_at ?? 0) }
+          : null,
+        today: Number(r.today),
+        week: Number(r.week),
+        load: Number(r.load),
+      });
+    }
+    return out;
+  },
+
+  /**
+   * Several rules' rotation states, created on first use and locked until the transaction ends, in one statement
+   * (an upsert that touches a row takes its lock, as `SELECT … FOR UPDATE` would). ADR 011.
+   */
+  async lockPointers(tx: DbOrTx, workspaceId: string, ruleIds: string[]): Promise<Map<string, RotationState>> {
+    const out = new Map<string, RotationState>();
+    if (!ruleIds.length) return out;
+    const ids = sql`ARRAY[${sql.join(ruleIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
+    const rows = rowsOf<{ rule_id: string; last_user_id: string | null; credits: Record<string, number> | null }>(
+      await tx.execute(sql`
+        INSERT INTO distribution_pointers (rule_id, workspace_id)
+        SELECT r.id, ${workspaceId}::uuid FROM distribution_rules r WHERE r.workspace_id = ${workspaceId} AND r.id = ANY(${ids})
+        ORDER BY r.id
+        ON CONFLICT (rule_id) DO UPDATE SET rule_id = EXCLUDED.rule_id
+        WHERE distribution_pointers.workspace_id = ${workspaceId}
+        RETURNING rule_id, last_user_id, credits`),
+    );
+    for (const r of rows) out.set(r.rule_id, { lastUserId: r.last_user_id ?? null, credits: r.credits ?? {} });
+    return out;
+  },
+
+  /** Several rules' rotation states written back, with how many leads each gave, in one statement. */
+  async savePointers(tx: DbOrTx, workspaceId: string, saves: { ruleId: string; state: RotationState; picks: number }[], at: Date): Promise<void> {
+    if (!saves.length) return;
+    const values = sql.join(
+      saves.map((p) => sql`(${p.ruleId}::uuid, ${p.state.lastUserId}::uuid, ${JSON.stringify(p.state.credits)}::jsonb, ${p.picks}::int)`),
+      sql`, `,
+    );
+    await tx.execute(sql`
+      UPDATE distribution_pointers p SET last_user_id = v.last_user_id, credits = v.credits, assigned_count = p.assigned_count + v.picks, updated_at = ${at.toISOString()}::timestamptz
+      FROM (VALUES ${values}) AS v(rule_id, last_user_id, credits, picks)
+      WHERE p.rule_id = v.rule_id AND p.workspace_id = ${workspaceId}`);
   },
 
   async unownedLeads(tx: DbOrTx, workspaceId: string, leadIds: string[]): Promise<string[]> {

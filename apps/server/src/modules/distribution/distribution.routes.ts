@@ -5,23 +5,33 @@ import {
   agentAvailability,
   availabilityList,
   availabilityPatch,
+  claimResponse,
   distributionRule,
   distributionRuleInput,
   distributionRuleList,
   distributionRulePatch,
+  leadSpeed,
+  offerList,
+  offerListQuery,
   reorderRulesRequest,
   simulateRequest,
   simulateResponse,
+  speedToLeadTeam,
 } from '@leadflow/shared/distribution';
 import { actorOf } from '../accounts/auth.plugin.ts';
+import type { OfferService } from './distribution.offers.ts';
 import type { DistributionService } from './distribution.service.ts';
+import type { SpeedService } from './distribution.speed.ts';
 
 const idParams = z.object({ id: z.uuid({ message: 'Must be a UUID' }) });
 const userParams = z.object({ userId: z.uuid({ message: 'Must be a UUID' }) });
 const ok = z.object({ ok: z.literal(true) });
 
 /** Lead distribution: rules (distribution.manage to change; managers read), availability, history, simulator. */
-export const distributionRoutes: FastifyPluginAsyncZod<{ distribution: DistributionService }> = async (app, { distribution }) => {
+export const distributionRoutes: FastifyPluginAsyncZod<{ distribution: DistributionService; offers: OfferService; speed: SpeedService }> = async (
+  app,
+  { distribution, offers, speed },
+) => {
   const tags = ['Lead distribution'];
 
   app.get('/distribution/rules', {
@@ -89,5 +99,38 @@ export const distributionRoutes: FastifyPluginAsyncZod<{ distribution: Distribut
   app.get('/leads/:id/assignments', {
     schema: { tags, summary: 'Assignment history of a lead: to whom, from whom, by which rule or user, why and when', params: idParams, response: { 200: assignmentHistory } },
     handler: async (request) => ({ assignments: await distribution.history(actorOf(request), request.params.id) }),
+  });
+
+  app.get('/distribution/offers', {
+    schema: {
+      tags,
+      summary: 'First-to-claim: the open offers I may claim now (with all=true, leads.view_all holders see every open offer)',
+      querystring: offerListQuery,
+      response: { 200: offerList },
+    },
+    handler: async (request) => ({ offers: await offers.listOpen(actorOf(request), request.query.all === 'true') }),
+  });
+  app.post('/leads/:id/claim', {
+    schema: {
+      tags,
+      summary:
+        'Claim a lead offered to me (first-to-claim): exactly one member wins; the others get 409 (taken or expired), a member it was not offered to 404',
+      params: idParams,
+      response: { 200: claimResponse },
+    },
+    handler: async (request) => offers.claim(actorOf(request), request.params.id),
+  });
+
+  app.get('/leads/:id/speed', {
+    schema: { tags, summary: 'Speed to lead of one lead: created, assigned, first action by the owner, SLA due time and breaches', params: idParams, response: { 200: leadSpeed } },
+    handler: async (request) => speed.forLead(actorOf(request), request.params.id),
+  });
+  app.get('/distribution/speed-to-lead', {
+    schema: {
+      tags,
+      summary: "Speed to lead today (workspace time zone): waiting now, median first response, SLA breaches per agent (leads.view_all: the team; others: themselves)",
+      response: { 200: speedToLeadTeam },
+    },
+    handler: async (request) => speed.team(actorOf(request)),
   });
 };

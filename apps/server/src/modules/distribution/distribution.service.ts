@@ -61,6 +61,10 @@ function toView(r: RuleWithMembers): RuleView {
     fallback: r.fallback,
     fallbackUserId: r.fallbackUserId,
     existingOwner: r.existingOwner,
+    workingHours: r.workingHours ?? null,
+    claimTimeoutMinutes: r.claimTimeoutMinutes,
+    slaMinutes: r.slaMinutes,
+    maxReassignments: r.maxReassignments,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };
@@ -84,6 +88,11 @@ export function createDistributionService(deps: AppDeps) {
       // The compiler names `conditions.filters.<i>.<part>`; rules keep filters as a plain list.
       if (err instanceof AppError && err.field) throw invalid(err.field.replace(/^conditions\.filters\./, 'conditions.'), err.message);
       throw err;
+    }
+    for (const [day, ranges] of Object.entries(input.workingHours ?? {})) {
+      ranges?.forEach((r, i) => {
+        if (r.end <= r.start) throw invalid(`workingHours.${day}.${i}.end`, 'The end is not after the start');
+      });
     }
     if (input.strategy !== 'manual' && !input.members.length) throw invalid('members', 'Add at least one agent to the group of this rule');
     const seen = new Set<string>();
@@ -203,7 +212,7 @@ export function createDistributionService(deps: AppDeps) {
         priority: patch.priority ?? current.priority,
         enabled: patch.enabled ?? current.enabled,
         conditions: patch.conditions ?? current.conditions,
-        strategy: patch.strategy ?? (current.strategy === 'first_to_claim' ? 'manual' : current.strategy),
+        strategy: patch.strategy ?? current.strategy,
         loadMeasure: patch.loadMeasure ?? current.loadMeasure,
         members: patch.members ?? current.members.map((m) => ({ userId: m.userId, weight: m.weight })),
         dailyCap: patch.dailyCap !== undefined ? patch.dailyCap : current.dailyCap,
@@ -211,6 +220,10 @@ export function createDistributionService(deps: AppDeps) {
         fallback: patch.fallback ?? current.fallback,
         fallbackUserId: patch.fallbackUserId !== undefined ? patch.fallbackUserId : current.fallbackUserId,
         existingOwner: patch.existingOwner ?? current.existingOwner,
+        workingHours: patch.workingHours !== undefined ? patch.workingHours : current.workingHours,
+        claimTimeoutMinutes: patch.claimTimeoutMinutes ?? current.claimTimeoutMinutes,
+        slaMinutes: patch.slaMinutes !== undefined ? patch.slaMinutes : current.slaMinutes,
+        maxReassignments: patch.maxReassignments ?? current.maxReassignments,
       };
       await validate(actor.workspaceId, merged, id);
       await db
@@ -384,7 +397,7 @@ export function createDistributionService(deps: AppDeps) {
         result = err.result;
       }
       const d = result!;
-      return { rule: d.rule, agent: d.owner, reason: d.reason, trace: d.trace };
+      return { rule: d.rule, agent: d.owner, reason: d.reason, trace: d.trace, offeredTo: d.offer?.offeredTo ?? [] };
     },
   };
 }

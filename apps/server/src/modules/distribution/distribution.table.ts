@@ -40,6 +40,14 @@ export const distributionRules = pgTable(
     fallbackUserId: uuid('fallback_user_id').references(() => users.id, { onDelete: 'set null' }),
     /** A returning person (same phone or email as an older lead) goes to that lead's active owner. */
     existingOwner: boolean('existing_owner').notNull().default(true),
+    /** The group's working hours (workspace time zone); outside them the rule's fallback applies. null = any time. */
+    workingHours: jsonb('working_hours').$type<WorkingHours>(),
+    /** first_to_claim: how long an offer stays open before the fallback applies. */
+    claimTimeoutMinutes: integer('claim_timeout_minutes').notNull().default(5),
+    /** Minutes the owner has for a first action before the lead is reassigned; null = no SLA. */
+    slaMinutes: integer('sla_minutes'),
+    /** SLA reassignments allowed per lead. */
+    maxReassignments: integer('max_reassignments').notNull().default(2),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -126,5 +134,73 @@ export const assignments = pgTable(
     index('assignments_ws_lead_idx').on(t.workspaceId, t.leadId, t.at),
     index('assignments_ws_rule_user_idx').on(t.workspaceId, t.ruleId, t.toUserId, t.at),
     index('assignments_ws_user_idx').on(t.workspaceId, t.toUserId, t.at).where(sql`to_user_id IS NOT NULL`),
+  ],
+);
+
+/**
+ * A first-to-claim offer: the lead is offered to every available member of the rule's group at once. Claiming is
+ * one conditional UPDATE (`status = 'open' AND expires_at > now AND $user = ANY(offered_to)`), so exactly one
+ * member wins; an expired open offer is resolved by the distribution sweep job with the rule's fallback (ADR 012).
+ */
+export const leadOffers = pgTable(
+  'lead_offers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    ruleId: uuid('rule_id').references(() => distributionRules.id, { onDelete: 'set null' }),
+    offeredTo: uuid('offered_to').array().notNull(),
+    status: text('status', { enum: ['open', 'claimed', 'expired', 'withdrawn'] }).notNull().default('open'),
+    offeredAt: timestamp('offered_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    claimedBy: uuid('claimed_by').references(() => users.id, { onDelete: 'set null' }),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /** Claimed, expired (fallback applied) or withdrawn (the lead got an owner another way). */
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('lead_offers_open_lead_key').on(t.leadId).where(sql`status = 'open'`),
+    index('lead_offers_open_due_idx').on(t.expiresAt).where(sql`status = 'open'`),
+    index('lead_offers_ws_open_idx').on(t.workspaceId, t.offeredAt).where(sql`status = 'open'`),
+  ],
+);
+
+/**
+ * Speed to lead and the SLA clock, one row per lead that was ever assigned. Each assignment resets the owner's
+ * clock (`assigned_at`, `sla_due_at`, `owner_acted_at`); a trigger on `activities` stamps the first action of the
+ * owner (call, message, stage change, note) in the same statement that writes it (ADR 012).
+ */
+export const leadSpeed = pgTable(
+  'lead_speed',
+  {
+    leadId: uuid('lead_id')
+      .primaryKey()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    /** The rule whose SLA applies (the rule that last assigned the lead). */
+    ruleId: uuid('rule_id').references(() => distributionRules.id, { onDelete: 'set null' }),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull(),
+    /** When the current owner's first action is due; null = no SLA or already acted. */
+    slaDueAt: timestamp('sla_due_at', { withTimezone: true }),
+    /** The current owner's first action since they got the lead. */
+    ownerActedAt: timestamp('owner_acted_at', { withTimezone: true }),
+    /** The first action by any owner of the lead (speed to lead); never reset. */
+    firstActionAt: timestamp('first_action_at', { withTimezone: true }),
+    firstActionType: text('first_action_type'),
+    firstActionBy: uuid('first_action_by').references(() => users.id, { onDelete: 'set null' }),
+    /** SLA reassignments so far. */
+    reassignments: integer('reassignments').notNull().default(0),
+  },
+  (t) => [
+    index('lead_speed_ws_waiting_idx').on(t.workspaceId, t.ownerId).where(sql`owner_acted_at IS NULL`),
+    index('lead_speed_sla_due_idx').on(t.slaDueAt).where(sql`sla_due_at IS NOT NULL`),
+    index('lead_speed_ws_first_action_idx').on(t.workspaceId, t.firstActionAt),
   ],
 );

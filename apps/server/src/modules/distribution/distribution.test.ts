@@ -236,6 +236,10 @@ describe('lead distribution', () => {
       ['/api/v1/distribution/availability', 'get'],
       ['/api/v1/distribution/availability/{userId}', 'patch'],
       ['/api/v1/leads/{id}/assignments', 'get'],
+      ['/api/v1/distribution/offers', 'get'],
+      ['/api/v1/leads/{id}/claim', 'post'],
+      ['/api/v1/leads/{id}/speed', 'get'],
+      ['/api/v1/distribution/speed-to-lead', 'get'],
     ];
     for (const [path, method] of routes) {
       expect(spec.paths[path]?.[method]?.summary, `${method} ${path}`).toBeTruthy();

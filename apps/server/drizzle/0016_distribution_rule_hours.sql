@@ -1,0 +1,1 @@
+ALTER TABLE "distribution_rules" ADD COLUMN "working_hours" jsonb;

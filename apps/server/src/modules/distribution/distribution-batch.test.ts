@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distributeLeads } from './distribution.assign.ts';
+import { addMember, createTestApp, setUpOwner, type TestApp, type TestClient } from '../../test/app.ts';
+
+/** Sign-ups and invitations through the API: generous on a busy 2-core machine (tests assert no timings). */
+const SETUP_TIMEOUT = 180_000;
+
+/**
+ * Many leads handed out in one transaction (imports, Meta batches) must come out exactly as if they had arrived
+ * one at a time: the batch keeps pointers, cap counts and loads in memory between picks (ADR 011, "Batches").
+ * Two workspaces get the same rules and agents; one distributes 14 leads in one call, the other one per call.
+ */
+describe('lead distribution in batches', () => {
+  let t: TestApp;
+  let owner: TestClient;
+  const ws: { id: string; agents: string[] }[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const o = await setUpOwner(t);
+    owner = o.owner;
+    const second = (await owner.post('/api/v1/workspaces', { name: 'Second Realty' })).json().id as string;
+    for (const [k, id] of [o.workspaceId, second].entries()) {
+      owner.workspaceId = id;
+      const agents: string[] = [];
+      for (const n of [1, 2, 3, 4]) agents.push((await addMember(t, owner, `w${k}-agent${n}@example.com`, 'agent')).userId);
+      ws.push({ id, agents });
+    }
+    for (const w of ws) await configure(w);
+  }, SETUP_TIMEOUT);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function configure(w: { id: string; agents: string[] }) {
+    owner.workspaceId = w.id;
+    const [a1, a2, a3, a4] = w.agents as [string, string, string, string];
+    const rules = [
+      // Campaign "Spring": round-robin over three agents, two leads a day each, then the next rule.
+      { name: 'Spring', priority: 10, conditions: [{ field: 'campaign', op: 'eq', value: 'Spring' }], strategy: 'round_robin', members: [{ userId: a1 }, { userId: a2 }, { userId: a3 }], dailyCap: 2 },
+      // Everyone else, and Spring's overflow: least-loaded between agents 3 and 4, weighted after that.
+      { name: 'Least loaded', priority: 20, strategy: 'least_loaded', members: [{ userId: a3 }, { userId: a4 }], dailyCap: 3 },
+      { name: 'Weighted', priority: 30, strategy: 'weighted', members: [{ userId: a1, weight: 75 }, { userId: a2, weight: 25 }], fallback: 'unassigned' },
+    ];
+    for (const r of rules) {
+      const res = await owner.post('/api/v1/distribution/rules', r);
+      expect(res.statusCode, res.body).toBe(201);
+    }
+  }
+
+  async function waitingLeads(w: { id: string }, campaigns: string[]): Promise<string[]> {
+    owner.workspaceId = w.id;
+    const out: string[] = [];
+    for (const [i, campaign] of campaigns.entries()) {
+      const res = await owner.post('/api/v1/leads', { firstName: `Lead ${i}`, campaign, ownerId: null });
+      expect(res.statusCode, res.body).toBe(201);
+      out.push(res.json().id);
+    }
+    return out;
+  }
+
+  it('gives the same owners in one call as one lead per call, and keeps pointers and caps for the next call', async () => {
+    const campaigns = ['Spring', 'Spring', 'Other', 'Spring', 'Spring', 'Other', 'Spring', 'Spring', 'Spring', 'Other', 'Other', 'Spring', 'Other', 'Other'];
+    const [batchWs, singleWs] = ws as [{ id: string; agents: string[] }, { id: string; agents: string[] }];
+    const batchLeads = await waitingLeads(batchWs, campaigns);
+    const singleLeads = await waitingLeads(singleWs, campaigns);
+    const at = new Date();
+
+    const batched = await t.deps.database.db.transaction((tx) => distributeLeads(tx, { workspaceId: batchWs.id, leadIds: batchLeads, at }));
+    const single = [];
+    for (const leadId of singleLeads) single.push(...(await t.deps.database.db.transaction((tx) => distributeLeads(tx, { workspaceId: singleWs.id, leadIds: [leadId], at }))));
+
+    // Agent n of one workspace stands for agent n of the other.
+    const agentNo = (w: { agents: string[] }, id: string | undefined) => (id ? w.agents.indexOf(id) + 1 : 0);
+    const fromBatch = batched.map((d) => [d.rule?.name ?? null, agentNo(batchWs, d.owner?.id)]);
+    const fromSingles = single.map((d) => [d.rule?.name ?? null, agentNo(singleWs, d.owner?.id)]);
+    expect(fromBatch).toEqual(fromSingles);
+    // Spring's round-robin gives 1, 2, 3, 1, 2, 3 and then overflows; caps hold (2 Spring and 3 least-loaded each).
+    expect(fromBatch.filter(([r]) => r === 'Spring').map(([, a]) => a)).toEqual([1, 2, 3, 1, 2, 3]);
+    const perRule = (name: string) => fromBatch.filter(([r]) => r === name).map(([, a]) => a as number);
+    for (const a of [3, 4]) expect(perRule('Least loaded').filter((x) => x === a).length).toBeLessThanOrEqual(3);
+    expect(perRule('Least loaded')).toHaveLength(6);
+    expect(perRule('Weighted')).toHaveLength(2);
+
+    // What the batch wrote is what one-at-a-time wrote: owners, one record per lead, the pointers' counts.
+    for (const [w, leadIds] of [[batchWs, batchLeads], [singleWs, singleLeads]] as const) {
+      const rec = await t.deps.database.query<{ n: number; leads: number; owned: number }>(
+        `SELECT count(*)::int AS n, count(DISTINCT a.lead_id)::int AS leads, count(*) FILTER (WHERE l.owner_id = a.to_user_id)::int AS owned
+           FROM assignments a JOIN leads l ON l.id = a.lead_id WHERE a.workspace_id = $1 AND a.lead_id = ANY($2::uuid[])`,
+        [w.id, leadIds],
+      );
+      expect(rec.rows[0]).toEqual({ n: 14, leads: 14, owned: 14 });
+      const pointers = await t.deps.database.query<{ name: string; assigned_count: number }>(
+        'SELECT r.name, p.assigned_count FROM distribution_pointers p JOIN distribution_rules r ON r.id = p.rule_id WHERE p.workspace_id = $1 ORDER BY r.priority',
+        [w.id],
+      );
+      expect(pointers.rows.map((p) => [p.name, Number(p.assigned_count)])).toEqual([
+        ['Spring', 6],
+        ['Least loaded', 6],
+        ['Weighted', 2],
+      ]);
+    }
+
+    // The next call starts where the batch stopped: Spring's agents are at their cap, least-loaded too, weighted goes on.
+    const more = await waitingLeads(batchWs, ['Spring', 'Other']);
+    const next = await t.deps.database.db.transaction((tx) => distributeLeads(tx, { workspaceId: batchWs.id, leadIds: more, at }));
+    expect(next.map((d) => d.rule?.name)).toEqual(['Weighted', 'Weighted']);
+  });
+
+  it('a dry run of a batch moves no pointer and writes nothing', async () => {
+    const w = ws[0]!;
+    const before = await t.deps.database.query<{ n: number }>('SELECT coalesce(sum(assigned_count), 0)::int AS n FROM distribution_pointers WHERE workspace_id = $1', [w.id]);
+    const leads = await waitingLeads(w, ['Other', 'Other']);
+    const out = await t.deps.database.db.transaction((tx) => distributeLeads(tx, { workspaceId: w.id, leadIds: leads, at: new Date(), dryRun: true }));
+    expect(out.every((d) => d.owner)).toBe(true);
+    const after = await t.deps.database.query<{ n: number }>('SELECT coalesce(sum(assigned_count), 0)::int AS n FROM distribution_pointers WHERE workspace_id = $1', [w.id]);
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+    const owned = await t.deps.database.query<{ n: number }>('SELECT count(*)::int AS n FROM leads WHERE id = ANY($1::uuid[]) AND owner_id IS NOT NULL', [leads]);
+    expect(owned.rows[0]!.n).toBe(0);
+  });
+
+  it('a returning person goes to the active owner of their earlier lead; a disabled owner is passed over', async () => {
+    const w = ws[0]!;
+    owner.workspaceId = w.id;
+    const earlier = await owner.post('/api/v1/leads', { firstName: 'Earlier', phones: [{ raw: '+55 11 98888-7777' }], emails: ['returning@example.com'], ownerId: w.agents[3] });
+    expect(earlier.statusCode, earlier.body).toBe(201);
+    const other = await owner.post('/api/v1/leads', { firstName: 'Other person', emails: ['someone.else@example.com'], ownerId: w.agents[2] });
+    expect(other.statusCode, other.body).toBe(201);
+    const create = async (body: Record<string, unknown>) => (await owner.post('/api/v1/leads', { ownerId: null, campaign: 'Other', ...body })).json().id as string;
+    // One batch: the same phone in another format, the same email, and a stranger.
+    const byPhone = await create({ firstName: 'Back by phone', phones: [{ raw: '+55 (11) 98888 7777' }] });
+    const byEmail = await create({ firstName: 'Back by email', emails: ['RETURNING@example.com'] });
+    const stranger = await create({ firstName: 'Stranger', emails: ['new.person@example.com'] });
+    const out = await t.deps.database.db.transaction((tx) => distributeLeads(tx, { workspaceId: w.id, leadIds: [byPhone, byEmail, stranger], at: new Date() }));
+    const by = new Map(out.map((d) => [d.leadId, d]));
+    expect(by.get(byPhone)).toMatchObject({ owner: { id: w.agents[3] }, reason: 'existing_owner' });
+    expect(by.get(byEmail)).toMatchObject({ owner: { id: w.agents[3] }, reason: 'existing_owner' });
+    expect(by.get(stranger)?.reason).not.toBe('existing_owner');
+
+    // Agent 4 disabled: the next return of that person is distributed by the rules instead.
+    const roles = await t.deps.database.query('UPDATE memberships SET status = $1 WHERE workspace_id = $2 AND user_id = $3', ['disabled', w.id, w.agents[3]]);
+    expect(roles.rowCount).toBe(1);
+    const again = await create({ firstName: 'Back again', phones: [{ raw: '+5511988887777' }] });
+    const [d] = await t.deps.database.db.transaction((tx) => distributeLeads(tx, { workspaceId: w.id, leadIds: [again], at: new Date() }));
+    expect(d?.reason).not.toBe('existing_owner');
+    expect(d?.owner?.id).not.toBe(w.agents[3]);
+  });
+});

@@ -1,0 +1,15 @@
+import { useTranslation } from 'react-i18next';
+import { PageHeader } from '@/components/page-header';
+import { MyQueue } from '@/features/distribution/components/my-queue';
+import { useSession } from '../session';
+
+export function MyQueuePage() {
+  const { t } = useTranslation();
+  const { user } = useSession();
+  return (
+    <>
+      <PageHeader title={t('distribution.queue.title')} description={t('distribution.queue.description')} />
+      <MyQueue userId={user.id} />
+    </>
+  );
+}

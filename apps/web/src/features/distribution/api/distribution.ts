@@ -1,0 +1,122 @@
+import type { availabilityPatch, distributionRuleInput, distributionRulePatch, simulateRequest } from '@leadflow/shared/distribution';
+import {
+  agentAvailability,
+  assignmentHistory,
+  availabilityList,
+  claimResponse,
+  distributionRule,
+  distributionRuleList,
+  offerList,
+  leadSpeed,
+  simulateResponse,
+  speedToLeadTeam,
+} from '@leadflow/shared/distribution';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import { api } from '@/lib/api-client';
+
+export type DistributionRule = z.infer<typeof distributionRule>;
+export type AgentAvailability = z.infer<typeof agentAvailability>;
+export type AssignmentRecord = z.infer<typeof assignmentHistory>['assignments'][number];
+export type SimulateRequest = z.input<typeof simulateRequest>;
+export type SimulateResponse = z.infer<typeof simulateResponse>;
+
+export const DISTRIBUTION_QUERY_KEY = ['distribution'] as const;
+const RULES_KEY = [...DISTRIBUTION_QUERY_KEY, 'rules'] as const;
+const AVAILABILITY_KEY = [...DISTRIBUTION_QUERY_KEY, 'availability'] as const;
+
+const rulePath = (ruleId: string) => `/distribution/rules/${encodeURIComponent(ruleId)}`;
+
+export const getRulesQueryOptions = () =>
+  queryOptions({ queryKey: RULES_KEY, queryFn: ({ signal }) => api.get('/distribution/rules', { schema: distributionRuleList, signal }) });
+
+export const useDistributionRules = () => useQuery(getRulesQueryOptions());
+
+export const getAvailabilityQueryOptions = () =>
+  queryOptions({ queryKey: AVAILABILITY_KEY, queryFn: ({ signal }) => api.get('/distribution/availability', { schema: availabilityList, signal }) });
+
+export const useAvailability = (options: { enabled?: boolean } = {}) => useQuery({ ...getAvailabilityQueryOptions(), enabled: options.enabled ?? true });
+
+export const getAssignmentsQueryOptions = (leadId: string) =>
+  queryOptions({
+    // Under the leads key: a lead's live updates (and every lead invalidation) refresh its history too.
+    queryKey: ['leads', 'assignments', leadId],
+    queryFn: ({ signal }) => api.get(`/leads/${encodeURIComponent(leadId)}/assignments`, { schema: assignmentHistory, signal }),
+  });
+
+export const useLeadAssignments = (leadId: string) => useQuery(getAssignmentsQueryOptions(leadId));
+
+function useRulesMutation<T, R>(mutationFn: (input: T) => Promise<R>) {
+  const queryClient = useQueryClient();
+  return useMutation({ mutationFn, onSettled: () => queryClient.invalidateQueries({ queryKey: RULES_KEY }) });
+}
+
+export const useCreateRule = () =>
+  useRulesMutation((body: z.input<typeof distributionRuleInput>) => api.post('/distribution/rules', { body, schema: distributionRule }));
+
+export const useUpdateRule = () =>
+  useRulesMutation(({ ruleId, ...body }: z.input<typeof distributionRulePatch> & { ruleId: string }) =>
+    api.patch(rulePath(ruleId), { body, schema: distributionRule }),
+  );
+
+export const useDeleteRule = () => useRulesMutation((ruleId: string) => api.delete(rulePath(ruleId)));
+
+export const useReorderRules = () =>
+  useRulesMutation((ruleIds: string[]) => api.post('/distribution/rules/reorder', { body: { ruleIds }, schema: distributionRuleList }));
+
+export const useSimulate = () =>
+  useMutation({ mutationFn: (body: SimulateRequest) => api.post('/distribution/simulate', { body, schema: simulateResponse }) });
+
+export function useUpdateAvailability() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ userId, ...body }: z.input<typeof availabilityPatch> & { userId: string }) =>
+      api.patch(`/distribution/availability/${encodeURIComponent(userId)}`, { body, schema: agentAvailability }),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(AVAILABILITY_KEY, (old: z.infer<typeof availabilityList> | undefined) =>
+        old ? { agents: old.agents.map((agent) => (agent.userId === saved.userId ? saved : agent)) } : old,
+      );
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: AVAILABILITY_KEY }),
+  });
+}
+
+/* First-to-claim offers and speed to lead. */
+
+export type LeadOffer = z.infer<typeof offerList>['offers'][number];
+export type SpeedToLeadTeam = z.infer<typeof speedToLeadTeam>;
+
+export const OFFERS_QUERY_KEY = [...DISTRIBUTION_QUERY_KEY, 'offers'] as const;
+export const SPEED_QUERY_KEY = [...DISTRIBUTION_QUERY_KEY, 'speed'] as const;
+
+export const getOffersQueryOptions = () =>
+  queryOptions({ queryKey: OFFERS_QUERY_KEY, queryFn: ({ signal }) => api.get('/distribution/offers', { schema: offerList, signal }) });
+
+export const useOffers = () => useQuery(getOffersQueryOptions());
+
+export const getSpeedToLeadQueryOptions = () =>
+  queryOptions({ queryKey: SPEED_QUERY_KEY, queryFn: ({ signal }) => api.get('/distribution/speed-to-lead', { schema: speedToLeadTeam, signal }) });
+
+export const useSpeedToLead = (options: { refetchInterval?: number } = {}) =>
+  useQuery({ ...getSpeedToLeadQueryOptions(), refetchInterval: options.refetchInterval });
+
+/** Exactly one member wins; the others get 409 (someone else was first, or the offer expired). */
+export function useClaimLead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (leadId: string) => api.post(`/leads/${encodeURIComponent(leadId)}/claim`, { schema: claimResponse }),
+    onSettled: async () => {
+      await queryClient.invalidateQueries({ queryKey: OFFERS_QUERY_KEY });
+      await queryClient.invalidateQueries({ queryKey: SPEED_QUERY_KEY });
+      await queryClient.invalidateQueries({ queryKey: ['leads'] });
+    },
+  });
+}
+
+export const getLeadSpeedQueryOptions = (leadId: string) =>
+  queryOptions({
+    queryKey: ['leads', 'speed', leadId],
+    queryFn: ({ signal }) => api.get(`/leads/${encodeURIComponent(leadId)}/speed`, { schema: leadSpeed, signal }),
+  });
+
+export const useLeadSpeed = (leadId: string) => useQuery(getLeadSpeedQueryOptions(leadId));

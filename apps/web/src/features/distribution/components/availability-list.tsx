@@ -1,0 +1,85 @@
+import { Badge, Button, Group, Paper, Stack, Switch, Text } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LoadingScreen } from '@/components/loading-screen';
+import { QueryError } from '@/components/query-error';
+import { formatDay } from '@/features/leads/utils/format-lead-value';
+import { notifyError } from '@/lib/notify';
+import type { AgentAvailability } from '../api/distribution';
+import { useAvailability, useUpdateAvailability } from '../api/distribution';
+import { unavailableLabel, weekdayName } from '../utils/labels';
+import { AvailabilityEditorModal } from './availability-editor-modal';
+
+/** "Mon–Fri 09:00–18:00", or "Any time": an agent's week in one line. */
+function hoursSummary(agent: AgentAvailability, anyTime: string, never: string): string {
+  const hours = agent.workingHours;
+  if (!hours) return anyTime;
+  const parts: string[] = [];
+  for (let day = 1; day <= 7; day += 1) {
+    const ranges = hours[String(day) as '1'] ?? [];
+    if (ranges.length) parts.push(`${weekdayName(day, 'short')} ${ranges.map((r) => `${r.start}–${r.end}`).join(', ')}`);
+  }
+  return parts.length ? parts.join(' · ') : never;
+}
+
+function AgentRow({ agent, onEdit }: { agent: AgentAvailability; onEdit: (agent: AgentAvailability) => void }) {
+  const { t } = useTranslation();
+  const update = useUpdateAvailability();
+  const today = new Date().toISOString().slice(0, 10);
+  const absences = agent.outOfOffice.filter((o) => o.to >= today);
+  return (
+    <Paper withBorder p="sm" data-testid={`availability-${agent.name}`}>
+      <Group justify="space-between" align="flex-start" gap="xs">
+        <Stack gap={4} style={{ flex: '1 1 14rem', minWidth: 0 }}>
+          <Group gap={6}>
+            <Text fw={600} size="sm">
+              {agent.name}
+            </Text>
+            <Badge size="sm" variant="light" color={agent.availableNow ? 'teal' : 'gray'} data-testid="availability-status">
+              {agent.availableNow ? t('distribution.availability.availableNow') : unavailableLabel(agent.unavailableReason)}
+            </Badge>
+          </Group>
+          <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+            {hoursSummary(agent, t('distribution.availability.anyTime'), t('distribution.availability.noHours'))}
+          </Text>
+          {absences.length > 0 ? (
+            <Text size="xs" c="dimmed">
+              {t('distribution.availability.away')}: {absences.map((o) => (o.from === o.to ? formatDay(o.from) : `${formatDay(o.from)} – ${formatDay(o.to)}`)).join(', ')}
+            </Text>
+          ) : null}
+        </Stack>
+        <Group gap="sm">
+          <Switch
+            label={t('distribution.receivingLeads')}
+            checked={!agent.paused}
+            disabled={update.isPending}
+            onChange={(event) => update.mutate({ userId: agent.userId, paused: !event.currentTarget.checked }, { onError: notifyError })}
+          />
+          <Button size="compact-sm" variant="default" aria-label={t('distribution.availability.editFor', { name: agent.name })} onClick={() => onEdit(agent)}>
+            {t('common.edit')}
+          </Button>
+        </Group>
+      </Group>
+    </Paper>
+  );
+}
+
+/** Managers: who takes leads now, each agent's pause, working hours and out-of-office days. */
+export function AvailabilityList() {
+  const { t } = useTranslation();
+  const availability = useAvailability();
+  const [editing, setEditing] = useState<AgentAvailability | null>(null);
+  if (availability.isPending) return <LoadingScreen />;
+  if (availability.isError) return <QueryError error={availability.error} onRetry={() => void availability.refetch()} />;
+  return (
+    <Stack gap="sm">
+      <Text size="sm" c="dimmed">
+        {t('distribution.availability.description')}
+      </Text>
+      {availability.data.agents.map((agent) => (
+        <AgentRow key={agent.userId} agent={agent} onEdit={setEditing} />
+      ))}
+      {editing ? <AvailabilityEditorModal agent={editing} onClose={() => setEditing(null)} /> : null}
+    </Stack>
+  );
+}
