@@ -1,0 +1,893 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { IMPORT_UNDO_DAYS, type importColumn, type importDetail, type ImportSettings, type importSummary } from '@leadflow/shared/imports';
+import { writeAudit } from '../../platform/audit/audit.ts';
+import type { DbOrTx, Tx } from '../../platform/db/client.ts';
+import { conflict, invalid, notFound } from '../../platform/errors.ts';
+import { phoneSearchDigits } from '../../platform/geo/phone.ts';
+import { timeZoneFromLocation } from '../../platform/geo/time-zone.ts';
+import type { Actor, AppDeps } from '../../platform/http/types.ts';
+import { users } from '../accounts/accounts.table.ts';
+import { customFields } from '../custom-fields/custom-fields.table.ts';
+import type { CustomFieldDefinition } from '../custom-fields/custom-values.ts';
+import { distributeLeads, publishAssignments, type Distributed } from '../distribution/distribution.assign.ts';
+import { leads } from '../leads/leads.table.ts';
+import { foldSearchText } from '../leads/search-text.ts';
+import { pipelineStages, pipelines } from '../pipelines/pipelines.table.ts';
+import { memberships, workspaces } from '../workspaces/workspaces.table.ts';
+import { FileFormatError, type CsvRecord } from './csv.ts';
+import { readCsv, readXlsx, spoolUpload } from './file-reader.ts';
+import { ACTIVITY_COLUMNS, CHANGE_COLUMNS, IMPORT_ROW_COLUMNS, jsonRows, LEAD_INSERT_COLUMNS, RESTORABLE_COLUMNS, updateLeadsStatement, type Restorable } from './import-sql.ts';
+import { importChanges, importRows, imports, importTemplates } from './imports.table.ts';
+import { mapRow, matchKeyOf, safeCell, type LeadValues, type MapContext } from './row-mapper.ts';
+import { suggestMapping } from './suggest.ts';
+
+type ImportDetail = z.infer<typeof importDetail>;
+type ImportColumn = z.infer<typeof importColumn>;
+type Summary = z.infer<typeof importSummary>;
+type ImportRecord = typeof imports.$inferSelect;
+
+export const VALIDATE_IMPORT_JOB = 'imports.validate';
+export const RUN_IMPORT_JOB = 'imports.run';
+export const UNDO_IMPORT_JOB = 'imports.undo';
+
+const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+const MAX_ROWS = 2_000_000;
+// Rows per statement or transaction of each phase (ADR 020): large enough that the per-batch cost (round trips,
+// the import's lock, progress events) is small beside the rows' own cost, small enough that a batch's memory and
+// lock time stay short (a run batch of 2,000 leads commits in about a second on a busy 2-core machine).
+const INSERT_BATCH = 2000;
+const VALIDATE_BATCH = 2000;
+const RUN_BATCH = 2000;
+const UNDO_BATCH = 2000;
+const DAY_MS = 86_400_000;
+
+/** Test hooks of the run: stop after some batches as a killed process would, or fail inside a batch's transaction. */
+export type RunOptions = { batchSize?: number; haltAfterBatches?: number; failInBatch?: number };
+
+function uniqueHeaders(cells: string[]): string[] {
+  const seen = new Map<string, number>();
+  return cells.map((c, i) => {
+    let h = c.trim() || `Column ${i + 1}`;
+    const n = seen.get(h.toLowerCase()) ?? 0;
+    seen.set(h.toLowerCase(), n + 1);
+    if (n) h = `${h} (${n + 1})`;
+    return h;
+  });
+}
+
+const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
+
+const emptySummary = (): Summary => ({ total: 0, create: 0, update: 0, duplicateInFile: 0, existing: 0, notFound: 0, errors: 0 });
+
+export function createImportsService(deps: AppDeps) {
+  const db = deps.database.db;
+
+  async function findImport(workspaceId: string, id: string): Promise<ImportRecord> {
+    const [row] = await db
+      .select()
+      .from(imports)
+      .where(and(eq(imports.workspaceId, workspaceId), eq(imports.id, id)));
+    if (!row) throw notFound('Import');
+    return row;
+  }
+
+  async function toDetail(row: ImportRecord): Promise<ImportDetail> {
+    const [creator] = row.createdBy ? await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, row.createdBy)) : [];
+    const summary = Object.keys(row.summary).length ? ({ ...emptySummary(), ...row.summary } as Summary) : null;
+    const rowsTotal = summary ? summary.create + summary.update : 0;
+    let rate: number | null = null;
+    let eta: number | null = null;
+    if (row.startedAt && row.rowsDone > 0) {
+      const seconds = Math.max(0.001, ((row.finishedAt ?? deps.now()).getTime() - row.startedAt.getTime()) / 1000);
+      rate = Math.round((row.rowsDone / seconds) * 10) / 10;
+      eta = row.status === 'running' ? Math.round(Math.max(0, rowsTotal - row.rowsDone) / rate) : null;
+    }
+    const undoable = (row.status === 'done' || row.status === 'cancelled') && row.created + row.updated > 0 && row.finishedAt;
+    return {
+      id: row.id,
+      fileName: row.fileName,
+      format: row.format as 'csv' | 'xlsx',
+      encoding: row.encoding,
+      delimiter: row.delimiter,
+      sheet: row.sheet,
+      rowCount: row.rowCount,
+      status: row.status as ImportDetail['status'],
+      settings: row.settings ?? null,
+      summary,
+      progress: { rowsDone: row.rowsDone, rowsTotal, created: row.created, updated: row.updated, rowsPerSecond: rate, etaSeconds: eta },
+      error: row.error,
+      createdBy: creator ?? null,
+      createdAt: row.createdAt.toISOString(),
+      startedAt: row.startedAt?.toISOString() ?? null,
+      finishedAt: row.finishedAt?.toISOString() ?? null,
+      undoneAt: row.undoneAt?.toISOString() ?? null,
+      undoUntil: undoable ? new Date(row.finishedAt!.getTime() + IMPORT_UNDO_DAYS * DAY_MS).toISOString() : null,
+    };
+  }
+
+  async function definitions(workspaceId: string): Promise<CustomFieldDefinition[]> {
+    return db
+      .select({ key: customFields.key, label: customFields.label, type: customFields.type, required: customFields.required, options: customFields.options, deletedAt: customFields.deletedAt })
+      .from(customFields)
+      .where(and(eq(customFields.workspaceId, workspaceId), eq(customFields.entity, 'lead')));
+  }
+
+  async function activeMembers(workspaceId: string) {
+    return db
+      .select({ id: users.id, name: users.name, email: users.email })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.status, 'active')));
+  }
+
+  async function openStages(workspaceId: string, tx: DbOrTx = db) {
+    return tx
+      .select({ id: pipelineStages.id, name: pipelineStages.name, pipelineId: pipelineStages.pipelineId, kind: pipelineStages.kind })
+      .from(pipelineStages)
+      .innerJoin(pipelines, eq(pipelines.id, pipelineStages.pipelineId))
+      .where(and(eq(pipelineStages.workspaceId, workspaceId), isNull(pipelineStages.archivedAt), isNull(pipelines.archivedAt)))
+      .orderBy(asc(pipelines.position), asc(pipelineStages.position));
+  }
+
+  async function workspaceOf(workspaceId: string) {
+    const [ws] = await db.select({ defaultCountry: workspaces.defaultCountry, timeZone: workspaces.timeZone }).from(workspaces).where(eq(workspaces.id, workspaceId));
+    return ws!;
+  }
+
+  async function mapContext(row: ImportRecord, settings: ImportSettings): Promise<MapContext> {
+    const ws = await workspaceOf(row.workspaceId);
+    const members = await activeMembers(row.workspaceId);
+    const stages = await openStages(row.workspaceId);
+    const stageMap = new Map<string, string>();
+    for (const s of stages) if (!stageMap.has(foldSearchText(s.name))) stageMap.set(foldSearchText(s.name), s.id);
+    return {
+      settings,
+      columnIndex: new Map(row.headers.map((h, i) => [h, i])),
+      definitions: await definitions(row.workspaceId),
+      defaultCountry: settings.defaultCountry ?? ws.defaultCountry,
+      timeZone: ws.timeZone,
+      members: {
+        byEmail: new Map(members.map((m) => [m.email.toLowerCase(), m.id])),
+        byName: new Map(members.map((m) => [foldSearchText(m.name), m.id])),
+        ids: new Set(members.map((m) => m.id)),
+      },
+      stages: stageMap,
+    };
+  }
+
+  /**
+   * ANALYZE the tables an import grows once they have about doubled since their last statistics (changed rows ≥
+   * 50 + half the live rows). An import writes thousands of leads a second while the maintenance job (ADR 016)
+   * looks once a minute, and statistics taken when a workspace was (nearly) empty make the planner take 20,000 leads
+   * for a handful: a sequential scan per row. Between doublings the planner scales the row count by the table's
+   * size itself; analysing at every 10 % (autovacuum's rule) cost 0.6 s per batch of 2,000 (ADR 020). One read of
+   * the counters when nothing is due.
+   */
+  async function freshStatistics(tables: string[]) {
+    const stats = rowsOf<{ relname: string; n_live_tup: string | number; n_mod_since_analyze: string | number }>(
+      await db.execute(sql`SELECT relname, n_live_tup, n_mod_since_analyze FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname = ANY(${sql.param(tables)}::text[])`),
+    );
+    for (const t of stats) {
+      if (Number(t.n_mod_since_analyze) >= 50 + 0.5 * Number(t.n_live_tup)) await db.execute(sql.raw(`ANALYZE "${t.relname.replace(/"/g, '""')}"`));
+    }
+  }
+
+  /**
+   * Moves the pending entries of the GIN index the import looks leads up by (emails or phones) into the index
+   * proper. New leads wait in the index's pending list (`fastupdate`), which every lookup reads from start to end:
+   * after 20,000 imported leads one lookup took 2.7 ms instead of 0.02 ms, and the dry run's check of 20,000 rows
+   * against existing leads half a minute (ADR 020). The cost is the index work the inserts put off anyway.
+   */
+  async function cleanMatchIndex(matchOn: ImportSettings['matchOn']) {
+    const index = matchOn === 'email' ? 'leads_emails_idx' : matchOn === 'phone' ? 'leads_phone_e164_idx' : null;
+    if (!index) return;
+    try {
+      await db.execute(sql`SELECT gin_clean_pending_list(i) FROM (SELECT to_regclass(${index}) AS i) x WHERE i IS NOT NULL`);
+    } catch {
+      // Only the index's owner may clean it (a database role that did not run the migrations): the import goes on,
+      // with slower lookups until the maintenance job's VACUUM flushes the list.
+    }
+  }
+
+  async function publishProgress(row: ImportRecord) {
+    await deps.events.publish({
+      workspaceId: row.workspaceId,
+      type: 'import.progress',
+      data: { importId: row.id, status: row.status, rowsDone: row.rowsDone, created: row.created, updated: row.updated },
+      audience: { ...(row.createdBy ? { userIds: [row.createdBy] } : {}), permission: 'leads.import' },
+    });
+  }
+
+  async function columnsOf(row: ImportRecord): Promise<ImportColumn[]> {
+    const sample = await db
+      .select({ cells: importRows.cells })
+      .from(importRows)
+      .where(eq(importRows.importId, row.id))
+      .orderBy(asc(importRows.rowNo))
+      .limit(20);
+    const samples = row.headers.map((_, i) => sample.map((r) => r.cells[i] ?? '').filter((v) => v.trim() !== ''));
+    const defs = (await definitions(row.workspaceId)).filter((d) => !d.deletedAt);
+    const suggestions = suggestMapping(row.headers, samples, defs);
+    return row.headers.map((header, index) => ({
+      index,
+      header,
+      samples: samples[index]!.slice(0, 5).map((s) => (s.length > 100 ? `${s.slice(0, 100)}…` : s)),
+      suggested: suggestions[index]!.target,
+      reason: suggestions[index]!.reason,
+    }));
+  }
+
+  async function checkSettings(row: ImportRecord, settings: ImportSettings): Promise<void> {
+    settings.columns.forEach((c, i) => {
+      if (!row.headers.includes(c.column)) throw invalid(`settings.columns.${i}.column`, `The file has no column "${c.column}"`);
+    });
+    const defs = await definitions(row.workspaceId);
+    settings.columns.forEach((c, i) => {
+      if (c.target?.startsWith('custom.') && !defs.some((d) => d.key === c.target!.slice(7) && !d.deletedAt)) {
+        throw invalid(`settings.columns.${i}.target`, `No custom field "${c.target.slice(7)}"`);
+      }
+    });
+    if (settings.matchOn?.startsWith('custom.') && !defs.some((d) => d.key === settings.matchOn!.slice(7) && !d.deletedAt)) {
+      throw invalid('settings.matchOn', 'No such custom field');
+    }
+    if (settings.matchOn && !settings.columns.some((c) => c.target === settings.matchOn)) {
+      throw invalid('settings.matchOn', 'Map a column to the field the rows are matched on');
+    }
+    const members = await activeMembers(row.workspaceId);
+    if (settings.assignment.kind === 'user' && !members.some((m) => m.id === (settings.assignment as { userId: string }).userId)) {
+      throw invalid('settings.assignment.userId', 'No such member in this workspace');
+    }
+    if (settings.defaults.stageId && !(await openStages(row.workspaceId)).some((s) => s.id === settings.defaults.stageId)) {
+      throw invalid('settings.defaults.stageId', 'No open stage with this id in this workspace');
+    }
+  }
+
+  /** Validation of every row, in batches; resumable (pending rows only) and safe to run twice at once. */
+  async function validateRows(id: string): Promise<void> {
+    const [row] = await db.select().from(imports).where(eq(imports.id, id));
+    if (!row || row.status !== 'validating') return;
+    const settings = row.settings as unknown as ImportSettings;
+    const ctx = await mapContext(row, settings);
+    // Keyset on the row number: each batch starts after the last one this worker took, so the scan never goes
+    // over rows already validated (a second worker skips the rows this one holds, and the reverse).
+    let lastRow = 0;
+    for (;;) {
+      const done = await db.transaction(async (tx) => {
+        const batch = await tx
+          .select({ rowNo: importRows.rowNo, cells: importRows.cells, parseError: importRows.parseError })
+          .from(importRows)
+          .where(and(eq(importRows.importId, id), gt(importRows.rowNo, lastRow), eq(importRows.status, 'pending')))
+          .orderBy(asc(importRows.rowNo))
+          .limit(VALIDATE_BATCH)
+          .for('update', { skipLocked: true });
+        if (!batch.length) return true;
+        lastRow = batch[batch.length - 1]!.rowNo;
+        const results: { rowNo: number; status: string; errors: unknown; matchKey: string | null; values: LeadValues | null }[] = [];
+        for (const r of batch) {
+          if (r.parseError) {
+            results.push({ rowNo: r.rowNo, status: 'error', errors: [{ column: r.parseError.column, value: null, reason: r.parseError.reason }], matchKey: null, values: null });
+            continue;
+          }
+          const { values, errors } = await mapRow(r.cells, ctx);
+          const matchKey = matchKeyOf(values, settings.matchOn);
+          if (!errors.length && settings.mode === 'update' && !matchKey) {
+            errors.push({ column: null, value: null, reason: `The row has no ${settings.matchOn} to find the lead by` });
+          }
+          results.push(errors.length ? { rowNo: r.rowNo, status: 'error', errors, matchKey: null, values: null } : { rowNo: r.rowNo, status: 'valid', errors: null, matchKey, values });
+        }
+        await tx.execute(sql`
+          UPDATE import_rows r SET status = v.status, errors = v.errors, match_key = v.match_key, "values" = v.vals
+          FROM jsonb_to_recordset(${JSON.stringify(results.map((x) => ({ row_no: x.rowNo, status: x.status, errors: x.errors, match_key: x.matchKey, vals: x.values })))}::jsonb)
+            AS v(row_no int, status text, errors jsonb, match_key text, vals jsonb)
+          WHERE r.import_id = ${id} AND r.row_no = v.row_no`);
+        return false;
+      });
+      if (done) break;
+    }
+    // Fresh statistics first (ANALYZE samples a bounded number of rows, whatever the table's size): the statements
+    // below join all of this import's rows, and with statistics taken before the upload (the maintenance job runs
+    // once a minute) the planner took the rows for a handful and chose a nested loop over two sequential scans —
+    // 8 minutes for 20,000 rows instead of a second (ADR 020).
+    await db.execute(sql`ANALYZE import_rows`);
+    await freshStatistics(['leads']);
+    await cleanMatchIndex(settings.matchOn);
+    await db.transaction(async (tx) => {
+      const [locked] = await tx.select().from(imports).where(eq(imports.id, id)).for('update');
+      if (!locked || locked.status !== 'validating') return;
+      // A key seen earlier in the file: the first row wins, later ones are duplicates.
+      await tx.execute(sql`
+        UPDATE import_rows r SET status = 'duplicate'
+        FROM (SELECT row_no, row_number() OVER (PARTITION BY match_key ORDER BY row_no) AS n
+              FROM import_rows WHERE import_id = ${id} AND status = 'valid' AND match_key IS NOT NULL) d
+        WHERE r.import_id = ${id} AND r.row_no = d.row_no AND d.n > 1`);
+      const ws = row.workspaceId;
+      const exists = existingLeadCondition(settings.matchOn, ws, sql`r.match_key`);
+      const found = settings.mode === 'create' ? 'existing' : 'update';
+      const missing = settings.mode === 'update' ? 'not_found' : 'create';
+      await tx.execute(sql`
+        UPDATE import_rows r SET status = CASE WHEN r.match_key IS NOT NULL AND ${exists} THEN ${found} ELSE ${missing} END
+        WHERE r.import_id = ${id} AND r.status = 'valid'`);
+      const counts = await tx
+        .select({ status: importRows.status, n: sql<number>`count(*)::int` })
+        .from(importRows)
+        .where(eq(importRows.importId, id))
+        .groupBy(importRows.status);
+      const by = new Map(counts.map((c) => [c.status, Number(c.n)]));
+      const summary: Summary = {
+        total: row.rowCount,
+        create: by.get('create') ?? 0,
+        update: by.get('update') ?? 0,
+        duplicateInFile: by.get('duplicate') ?? 0,
+        existing: by.get('existing') ?? 0,
+        notFound: by.get('not_found') ?? 0,
+        errors: by.get('error') ?? 0,
+      };
+      await tx.update(imports).set({ status: 'validated', summary }).where(eq(imports.id, id));
+    });
+    const [after] = await db.select().from(imports).where(eq(imports.id, id));
+    if (after) await publishProgress(after);
+  }
+
+  /** Leads of the workspace that a key matches (the SQL condition), by the field the import matches on. */
+  function existingLeadCondition(matchOn: ImportSettings['matchOn'], workspaceId: string, key: ReturnType<typeof sql>) {
+    const base = sql`l.workspace_id = ${workspaceId} AND l.deleted_at IS NULL`;
+    if (matchOn === 'email') return sql`EXISTS (SELECT 1 FROM leads l WHERE ${base} AND l.emails @> ARRAY[${key}]::text[])`;
+    if (matchOn === 'phone') return sql`EXISTS (SELECT 1 FROM leads l WHERE ${base} AND l.phone_e164 @> ARRAY[${key}]::text[])`;
+    if (matchOn === 'externalId') return sql`EXISTS (SELECT 1 FROM leads l WHERE ${base} AND l.external_id = ${key})`;
+    if (matchOn) return sql`EXISTS (SELECT 1 FROM leads l WHERE ${base} AND l.custom ->> ${matchOn.slice(7)} = ${key})`;
+    return sql`false`;
+  }
+
+  type ExistingLead = typeof leads.$inferSelect;
+
+  async function findExisting(tx: Tx, workspaceId: string, matchOn: ImportSettings['matchOn'], keys: string[]): Promise<Map<string, ExistingLead>> {
+    const out = new Map<string, ExistingLead>();
+    if (!matchOn || !keys.length) return out;
+    const base = and(eq(leads.workspaceId, workspaceId), isNull(leads.deletedAt));
+    let where;
+    if (matchOn === 'email' || matchOn === 'phone') {
+      // One index lookup per key (the GIN index of the array), then the leads by id: `emails && <2,000 keys>` was
+      // planned as a sequential scan comparing every lead's array with every key (ADR 020).
+      const column = sql.raw(matchOn === 'email' ? 'emails' : 'phone_e164');
+      const ids = rowsOf<{ id: string }>(
+        await tx.execute(sql`
+          SELECT DISTINCT m.id FROM unnest(${sql.param(keys)}::text[]) AS k(key)
+          CROSS JOIN LATERAL (SELECT l.id FROM leads l WHERE l.workspace_id = ${workspaceId} AND l.deleted_at IS NULL AND l.${column} @> ARRAY[k.key]) m`),
+      ).map((r) => r.id);
+      if (!ids.length) return out;
+      where = inArray(leads.id, ids);
+    } else if (matchOn === 'externalId') where = inArray(leads.externalId, keys);
+    else where = sql`${leads.custom} ->> ${matchOn.slice(7)} = ANY(${sql.param(keys)}::text[])`;
+    const rows = await tx.select().from(leads).where(and(base, where)).orderBy(asc(leads.createdAt)).for('update');
+    const wanted = new Set(keys);
+    for (const l of rows) {
+      const ks =
+        matchOn === 'email' ? l.emails : matchOn === 'phone' ? l.phoneE164 : matchOn === 'externalId' ? [l.externalId ?? ''] : [String((l.custom as Record<string, unknown>)[matchOn.slice(7)] ?? '')];
+      for (const k of ks) if (wanted.has(k) && !out.has(k)) out.set(k, l);
+    }
+    return out;
+  }
+
+  function updateFor(lead: ExistingLead, v: LeadValues, stageKind: Map<string, { pipelineId: string; kind: string }>, ownerFromColumn: boolean, at: Date) {
+    const set: Partial<Record<Restorable, unknown>> = {};
+    for (const f of ['firstName', 'lastName', 'company', 'source', 'sourceDetail', 'campaign', 'city', 'state', 'country', 'zip', 'score', 'externalId'] as const) {
+      if (v[f] !== undefined && v[f] !== lead[f]) set[f] = v[f];
+    }
+    if (v.phones?.length) {
+      const have = new Set(lead.phones.map((p) => p.e164 ?? p.raw));
+      const added = v.phones.filter((p) => !have.has(p.e164 ?? p.raw));
+      if (added.length) {
+        const phones = [...lead.phones, ...added];
+        set.phones = phones;
+        set.phoneE164 = [...new Set(phones.flatMap((p) => (p.e164 ? [p.e164] : [])))];
+        set.phoneSearch = phoneSearchDigits(phones);
+      }
+    }
+    if (v.emails?.length) {
+      const emails = [...new Set([...lead.emails, ...v.emails])];
+      if (emails.length !== lead.emails.length) {
+        set.emails = emails;
+        set.emailSearch = emails.join(' ');
+      }
+    }
+    if (v.tags?.length) {
+      const tags = [...new Set([...lead.tags, ...v.tags])];
+      if (tags.length !== lead.tags.length) set.tags = tags;
+    }
+    if (v.custom) {
+      const custom = { ...(lead.custom as Record<string, unknown>), ...v.custom };
+      if (JSON.stringify(custom) !== JSON.stringify(lead.custom)) set.custom = custom;
+    }
+    if (v.nextFollowUpAt && lead.nextFollowUpAt?.toISOString() !== v.nextFollowUpAt) set.nextFollowUpAt = new Date(v.nextFollowUpAt);
+    if (ownerFromColumn && v.ownerId && v.ownerId !== lead.ownerId) set.ownerId = v.ownerId;
+    if (v.stageId && v.stageId !== lead.stageId) {
+      const s = stageKind.get(v.stageId)!;
+      set.stageId = v.stageId;
+      set.pipelineId = s.pipelineId;
+      const clientSince = s.kind === 'won' ? (lead.clientSince ?? at) : null;
+      if ((clientSince?.getTime() ?? null) !== (lead.clientSince?.getTime() ?? null)) set.clientSince = clientSince;
+    }
+    if ((set.country !== undefined || set.state !== undefined) && !lead.timeZone) {
+      const tz = timeZoneFromLocation((set.country as string | undefined) ?? lead.country, (set.state as string | undefined) ?? lead.state);
+      if (tz) set.timeZone = tz;
+    }
+    const before: Record<string, unknown> = {};
+    for (const k of Object.keys(set) as Restorable[]) {
+      const old = lead[k];
+      before[k] = old instanceof Date ? old.toISOString() : old;
+    }
+    return { set, before };
+  }
+
+  /**
+   * Board positions of a batch of new leads, as the placement trigger (`leads_place_in_column`) would give them one
+   * by one — each new card on top of its column, the batch's last row topmost — from one lookup of each column's
+   * top card (index leads_ws_stage_pos_idx) instead of one per row, which with statistics older than the import's
+   * own rows became a scan of the workspace per row (ADR 020).
+   */
+  async function placeOnTop(tx: Tx, workspaceId: string, rows: Record<string, unknown>[]) {
+    const stageIds = [...new Set(rows.flatMap((r) => (r.stage_id ? [r.stage_id as string] : [])))];
+    const top = new Map<string, number>();
+    if (stageIds.length) {
+      const found = rowsOf<{ stage_id: string; top: number | null }>(
+        await tx.execute(sql`
+          SELECT s.id AS stage_id, (SELECT min(l.stage_position) FROM leads l WHERE l.workspace_id = ${workspaceId} AND l.stage_id = s.id AND l.deleted_at IS NULL) AS top
+          FROM unnest(${sql.param(stageIds)}::uuid[]) AS s(id)`),
+      );
+      for (const f of found) top.set(f.stage_id, Number(f.top ?? 0));
+    }
+    for (const r of rows) {
+      if (!r.stage_id) {
+        r.stage_position = 0;
+        continue;
+      }
+      const next = Math.max((top.get(r.stage_id as string) ?? 0) - 1024, -2_000_000_000);
+      top.set(r.stage_id as string, next);
+      r.stage_position = next;
+    }
+  }
+
+  /**
+   * One batch of the run in one transaction: the leads it creates or updates, their timeline entries, the
+   * before-images for undo and the checkpoint all commit together, so a crash or a cancel never leaves part of a
+   * batch, and the next run starts right after the last committed one.
+   */
+  async function runBatch(id: string, batchSize: number, failHere: boolean): Promise<{ state: 'more' | 'finished' | 'cancelled'; row?: ImportRecord; distributed: Distributed[] }> {
+    let distributed: Distributed[] = [];
+    const result = await db.transaction(async (tx) => {
+      const [imp] = await tx.select().from(imports).where(eq(imports.id, id)).for('update');
+      if (!imp || imp.status !== 'running') return { state: 'finished' as const, row: imp };
+      const at = deps.now();
+      if (imp.cancelRequested) {
+        const [row] = await tx.update(imports).set({ status: 'cancelled', finishedAt: at }).where(eq(imports.id, id)).returning();
+        await writeAudit(tx, { workspaceId: imp.workspaceId, actorId: imp.createdBy, action: 'import.cancel', entityType: 'import', entityId: id, newValues: { created: imp.created, updated: imp.updated, rowsDone: imp.rowsDone } });
+        return { state: 'cancelled' as const, row };
+      }
+      const settings = imp.settings as unknown as ImportSettings;
+      const batch = await tx
+        .select({ rowNo: importRows.rowNo, status: importRows.status, matchKey: importRows.matchKey, values: importRows.values })
+        .from(importRows)
+        .where(and(eq(importRows.importId, id), gt(importRows.rowNo, imp.checkpoint), inArray(importRows.status, ['create', 'update'])))
+        .orderBy(asc(importRows.rowNo))
+        .limit(batchSize);
+      if (!batch.length) {
+        const [row] = await tx.update(imports).set({ status: 'done', finishedAt: at }).where(eq(imports.id, id)).returning();
+        await writeAudit(tx, { workspaceId: imp.workspaceId, actorId: imp.createdBy, action: 'import.run', entityType: 'import', entityId: id, newValues: { fileName: imp.fileName, created: imp.created, updated: imp.updated } });
+        return { state: 'finished' as const, row };
+      }
+
+      const stages = await openStages(imp.workspaceId, tx);
+      const stageInfo = new Map(stages.map((s) => [s.id, { pipelineId: s.pipelineId, kind: s.kind }]));
+      const defaultStage = settings.defaults.stageId ?? stages.find((s) => s.kind === 'open')?.id ?? null;
+      const keys = [...new Set(batch.flatMap((r) => (r.matchKey ? [r.matchKey] : [])))];
+      const existing = settings.mode === 'create' ? new Map<string, ExistingLead>() : await findExisting(tx, imp.workspaceId, settings.matchOn, keys);
+      // External ids are unique per origin: a row whose id an earlier import already used is not created twice.
+      const externalIds = batch.flatMap((r) => ((r.values as LeadValues).externalId ? [(r.values as LeadValues).externalId!] : []));
+      const takenExternal = new Set(
+        externalIds.length
+          ? (
+              await tx
+                .select({ e: leads.externalId })
+                .from(leads)
+                .where(and(eq(leads.workspaceId, imp.workspaceId), eq(leads.origin, 'import'), inArray(leads.externalId, externalIds)))
+            ).map((r) => r.e)
+          : [],
+      );
+
+      const inserts: Record<string, unknown>[] = [];
+      const updates: { id: string; set: Record<string, unknown> }[] = [];
+      const changes: Record<string, unknown>[] = [];
+      const acts: Record<string, unknown>[] = [];
+      const touched = new Set<string>();
+      let created = 0;
+      let updated = 0;
+      const fixedOwner = settings.assignment.kind === 'user' ? settings.assignment.userId : null;
+      for (const r of batch) {
+        const v = r.values as LeadValues;
+        const match = r.matchKey ? existing.get(r.matchKey) : undefined;
+        if (match && !touched.has(match.id)) {
+          const { set, before } = updateFor(match, v, stageInfo, settings.assignment.kind === 'column', at);
+          touched.add(match.id);
+          if (!Object.keys(set).length) continue;
+          updates.push({ id: match.id, set });
+          changes.push({ import_id: id, lead_id: match.id, kind: 'updated', before, row_no: r.rowNo });
+          acts.push({ workspace_id: imp.workspaceId, lead_id: match.id, type: 'imported', actor_id: imp.createdBy, data: { importId: id, fileName: imp.fileName, row: r.rowNo, action: 'updated', fields: Object.keys(set) }, created_at: at });
+          updated++;
+          continue;
+        }
+        if (match || settings.mode === 'update') continue;
+        if (v.externalId && takenExternal.has(v.externalId)) continue;
+        if (v.externalId) takenExternal.add(v.externalId);
+        const leadId = randomUUID();
+        const stageId = v.stageId ?? defaultStage;
+        const stage = stageId ? stageInfo.get(stageId) : undefined;
+        const phones = v.phones ?? [];
+        const emails = v.emails ?? [];
+        const country = v.country ?? null;
+        inserts.push({
+          id: leadId,
+          workspace_id: imp.workspaceId,
+          first_name: v.firstName ?? null,
+          last_name: v.lastName ?? null,
+          company: v.company ?? null,
+          phones,
+          phone_e164: [...new Set(phones.flatMap((p) => (p.e164 ? [p.e164] : [])))],
+          phone_search: phoneSearchDigits(phones),
+          emails,
+          email_search: emails.join(' '),
+          source: v.source ?? settings.defaults.source ?? null,
+          source_detail: v.sourceDetail ?? null,
+          campaign: v.campaign ?? null,
+          city: v.city ?? null,
+          state: v.state ?? null,
+          country,
+          zip: v.zip ?? null,
+          time_zone: timeZoneFromLocation(country, v.state ?? null),
+          tags: [...new Set([...(v.tags ?? []), ...(settings.defaults.tags ?? [])])],
+          owner_id: settings.assignment.kind === 'column' ? (v.ownerId ?? null) : fixedOwner,
+          stage_id: stage ? stageId : null,
+          pipeline_id: stage?.pipelineId ?? null,
+          client_since: stage?.kind === 'won' ? at : null,
+          score: v.score ?? null,
+          next_follow_up_at: v.nextFollowUpAt ?? null,
+          custom: v.custom ?? {},
+          origin: 'import',
+          external_id: v.externalId ?? null,
+          created_by: imp.createdBy,
+          created_at: at,
+          updated_at: at,
+          last_activity_at: at,
+        });
+        changes.push({ import_id: id, lead_id: leadId, kind: 'created', before: null, row_no: r.rowNo });
+        acts.push({ workspace_id: imp.workspaceId, lead_id: leadId, type: 'imported', actor_id: imp.createdBy, data: { importId: id, fileName: imp.fileName, row: r.rowNo, action: 'created' }, created_at: at });
+        created++;
+      }
+      // One statement each for the batch's new leads, updated leads, timeline entries and undo records.
+      if (inserts.length) {
+        await placeOnTop(tx, imp.workspaceId, inserts);
+        await tx.execute(sql`SELECT set_config('leadflow.keep_stage_position', 'on', true)`);
+        await tx.execute(sql`INSERT INTO leads (${sql.raw([...LEAD_INSERT_COLUMNS.map(([c]) => c), 'stage_position'].join(', '))}) ${jsonRows([...LEAD_INSERT_COLUMNS, ['stage_position', 'integer']], inserts)}`);
+        await tx.execute(sql`SELECT set_config('leadflow.keep_stage_position', 'off', true)`);
+      }
+      if (updates.length) await tx.execute(updateLeadsStatement(imp.workspaceId, updates, at, true));
+      if (acts.length) await tx.execute(sql`INSERT INTO activities (${sql.raw(ACTIVITY_COLUMNS.map(([c]) => c).join(', '))}) ${jsonRows(ACTIVITY_COLUMNS, acts)}`);
+      if (changes.length) {
+        // A lead this import already created or updated in an earlier batch (a row matched it by another email or
+        // phone): the first before-image wins for the fields it holds, so undo still restores the original values.
+        await tx.execute(sql`
+          INSERT INTO import_changes (${sql.raw(CHANGE_COLUMNS.map(([c]) => c).join(', '))}) ${jsonRows(CHANGE_COLUMNS, changes)}
+          ON CONFLICT (import_id, lead_id) DO UPDATE SET before = coalesce(excluded.before, '{}'::jsonb) || coalesce(import_changes.before, '{}'::jsonb)`);
+      }
+      if (settings.assignment.kind === 'distribution') {
+        distributed = await distributeLeads(tx, { workspaceId: imp.workspaceId, leadIds: inserts.map((l) => l.id as string), at });
+      }
+      if (failHere) throw new Error('Simulated failure inside a batch');
+      const [row] = await tx
+        .update(imports)
+        .set({
+          checkpoint: batch[batch.length - 1]!.rowNo,
+          rowsDone: sql`${imports.rowsDone} + ${batch.length}`,
+          created: sql`${imports.created} + ${created}`,
+          updated: sql`${imports.updated} + ${updated}`,
+        })
+        .where(eq(imports.id, id))
+        .returning();
+      return { state: 'more' as const, row };
+    });
+    return { ...result, distributed };
+  }
+
+  async function runImport(id: string, options: RunOptions = {}): Promise<void> {
+    const batchSize = options.batchSize ?? RUN_BATCH;
+    const [imp] = await db.select({ settings: imports.settings }).from(imports).where(eq(imports.id, id));
+    const matchOn = (imp?.settings as unknown as ImportSettings | null)?.matchOn ?? null;
+    for (let n = 1; ; n++) {
+      // Before each batch: statistics that know the leads the earlier batches added, and their index entries
+      // where the batch's lookup finds them fast.
+      await freshStatistics(['leads']);
+      await cleanMatchIndex(matchOn);
+      const { state, row, distributed } = await runBatch(id, batchSize, options.failInBatch === n);
+      if (row) {
+        await publishProgress(row);
+        if (distributed.length) await publishAssignments(deps, row.workspaceId, distributed);
+        if (state === 'more') await deps.events.publish({ workspaceId: row.workspaceId, type: 'leads.imported', data: { importId: id }, audience: { permission: 'leads.view_all' } });
+      }
+      if (state !== 'more') return;
+      if (options.haltAfterBatches === n) return;
+    }
+  }
+
+  /** Undo in batches, each in one transaction: created leads are deleted, updated ones get their before-image back. */
+  async function undoImport(id: string): Promise<void> {
+    for (;;) {
+      const finished = await db.transaction(async (tx) => {
+        const [imp] = await tx.select().from(imports).where(eq(imports.id, id)).for('update');
+        if (!imp || imp.status !== 'undoing') return true;
+        const batch = await tx.select().from(importChanges).where(eq(importChanges.importId, id)).orderBy(desc(importChanges.rowNo)).limit(UNDO_BATCH);
+        const at = deps.now();
+        if (!batch.length) {
+          await tx.update(imports).set({ status: 'undone', undoneAt: at }).where(eq(imports.id, id));
+          await writeAudit(tx, { workspaceId: imp.workspaceId, actorId: imp.createdBy, action: 'import.undo', entityType: 'import', entityId: id, oldValues: { created: imp.created, updated: imp.updated } });
+          return true;
+        }
+        const createdIds = batch.filter((c) => c.kind === 'created').map((c) => c.leadId);
+        if (createdIds.length) await tx.delete(leads).where(and(eq(leads.workspaceId, imp.workspaceId), inArray(leads.id, createdIds)));
+        // The before-images back in one statement (dates are ISO text in them); only the columns an import writes
+        // are restored, whatever a stored image holds. Leads deleted since then are left alone.
+        const restores = batch
+          .filter((x) => x.kind === 'updated')
+          .map((c) => ({ id: c.leadId, set: Object.fromEntries(Object.entries(c.before ?? {}).filter(([k]) => (RESTORABLE_COLUMNS as string[]).includes(k))) }));
+        const restored = restores.length ? new Set((rowsOf<{ id: string }>(await tx.execute(updateLeadsStatement(imp.workspaceId, restores, at, false)))).map((r) => r.id)) : new Set<string>();
+        const acts = restores
+          .filter((r) => restored.has(r.id))
+          .map((r) => ({ workspace_id: imp.workspaceId, lead_id: r.id, type: 'import_undone', actor_id: imp.createdBy, data: { importId: id, fileName: imp.fileName, fields: Object.keys(r.set) }, created_at: at }));
+        if (acts.length) await tx.execute(sql`INSERT INTO activities (${sql.raw(ACTIVITY_COLUMNS.map(([c]) => c).join(', '))}) ${jsonRows(ACTIVITY_COLUMNS, acts)}`);
+        await tx.delete(importChanges).where(and(eq(importChanges.importId, id), inArray(importChanges.leadId, batch.map((c) => c.leadId))));
+        return false;
+      });
+      if (finished) break;
+    }
+    const [row] = await db.select().from(imports).where(eq(imports.id, id));
+    if (row) await publishProgress(row);
+  }
+
+  return {
+    async upload(actor: Actor, file: { stream: Readable; fileName: string }, query: { sheet?: string | undefined; delimiter?: string | undefined }) {
+      let spooled;
+      try {
+        spooled = await spoolUpload(file.stream, MAX_UPLOAD_BYTES);
+      } catch (err) {
+        if (err instanceof FileFormatError) throw invalid('file', err.message);
+        throw err;
+      }
+      const importId = randomUUID();
+      try {
+        const source = spooled.format === 'xlsx' ? await readXlsx(spooled, query.sheet) : await readCsv(spooled, query.delimiter);
+        let headers: string[] | null = null;
+        let rowCount = 0;
+        let pending: Record<string, unknown>[] = [];
+        const flush = async () => {
+          if (!pending.length) return;
+          await db.execute(sql`INSERT INTO import_rows (import_id, row_no, cells, parse_error) ${jsonRows(IMPORT_ROW_COLUMNS, pending)}`);
+          pending = [];
+        };
+        await db.insert(imports).values({
+          id: importId,
+          workspaceId: actor.workspaceId,
+          createdBy: actor.userId,
+          fileName: file.fileName.slice(0, 255) || 'import',
+          format: spooled.format,
+          encoding: spooled.encoding,
+          delimiter: source.delimiter,
+          status: 'uploading',
+          createdAt: deps.now(),
+        });
+        const rowError = (rec: CsvRecord, width: number) => {
+          if (rec.tooLongColumn !== undefined) {
+            return { column: headers?.[rec.tooLongColumn - 1] ?? `Column ${rec.tooLongColumn}`, reason: `A value longer than ${32_768} characters` };
+          }
+          const used = rec.cells.length - [...rec.cells].reverse().findIndex((c) => c.trim() !== '');
+          if (rec.cells.length > width && used > width) return { column: null, reason: `The row has ${used} values but the header has ${width} columns` };
+          return null;
+        };
+        for await (const rec of source.records) {
+          if (!headers) {
+            if (rec.tooLongColumn !== undefined) throw invalid('file', `The header row has a value longer than 32768 characters (column ${rec.tooLongColumn})`);
+            headers = uniqueHeaders(rec.cells);
+            continue;
+          }
+          rowCount++;
+          if (rowCount > MAX_ROWS) throw invalid('file', `The file has more than ${MAX_ROWS.toLocaleString('en')} rows; split it`);
+          const parseError = rowError(rec, headers.length);
+          pending.push({ import_id: importId, row_no: rec.row, cells: rec.cells.slice(0, Math.max(headers.length, 1)), parse_error: parseError });
+          if (pending.length >= INSERT_BATCH) await flush();
+        }
+        await flush();
+        if (!headers) throw invalid('file', 'The file is empty');
+        if (!rowCount) throw invalid('file', 'The file has a header row but no data rows');
+        await db
+          .update(imports)
+          .set({ headers, rowCount, status: 'uploaded', sheet: source.sheet })
+          .where(eq(imports.id, importId));
+        const row = await findImport(actor.workspaceId, importId);
+        await writeAudit(db, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'import.upload', entityType: 'import', entityId: importId, newValues: { fileName: row.fileName, rows: rowCount, format: row.format }, ip: actor.ip });
+        return { ...(await toDetail(row)), columns: await columnsOf(row) };
+      } catch (err) {
+        await db.delete(imports).where(eq(imports.id, importId));
+        if (err instanceof FileFormatError) throw invalid('file', err.message);
+        throw err;
+      } finally {
+        await spooled.dispose();
+      }
+    },
+
+    async list(actor: Actor): Promise<ImportDetail[]> {
+      const rows = await db.select().from(imports).where(eq(imports.workspaceId, actor.workspaceId)).orderBy(desc(imports.createdAt)).limit(100);
+      return Promise.all(rows.map(toDetail));
+    },
+
+    async get(actor: Actor, id: string) {
+      const row = await findImport(actor.workspaceId, id);
+      return { ...(await toDetail(row)), columns: await columnsOf(row) };
+    },
+
+    /** The dry run: saves the mapping and validates every row in a job; the summary comes with status validated. */
+    async validate(actor: Actor, id: string, settings: ImportSettings): Promise<ImportDetail> {
+      const row = await findImport(actor.workspaceId, id);
+      if (!['uploaded', 'validated', 'validating'].includes(row.status)) throw conflict('This import has already run');
+      await checkSettings(row, settings);
+      await db.transaction(async (tx) => {
+        await tx.update(importRows).set({ status: 'pending', errors: null, matchKey: null, values: null }).where(eq(importRows.importId, id));
+        await tx.update(imports).set({ status: 'validating', settings: settings as unknown as Record<string, unknown>, summary: {} }).where(eq(imports.id, id));
+      });
+      await deps.jobs.send(VALIDATE_IMPORT_JOB, { importId: id });
+      return toDetail(await findImport(actor.workspaceId, id));
+    },
+
+    async start(actor: Actor, id: string, input: { skipRejected: boolean }): Promise<ImportDetail> {
+      const row = await findImport(actor.workspaceId, id);
+      if (row.status !== 'validated') throw conflict(row.status === 'validating' ? 'The dry run is still going on' : 'Run the dry run first');
+      const summary = { ...emptySummary(), ...row.summary };
+      if (summary.errors > 0 && !input.skipRejected) throw invalid('skipRejected', `${summary.errors} rows have errors; confirm that only the valid rows go in`);
+      const [updated] = await db
+        .update(imports)
+        .set({ status: 'running', startedAt: deps.now() })
+        .where(and(eq(imports.id, id), eq(imports.status, 'validated')))
+        .returning();
+      if (!updated) throw conflict('This import has already started');
+      await deps.jobs.send(RUN_IMPORT_JOB, { importId: id });
+      return toDetail(updated);
+    },
+
+    async cancel(actor: Actor, id: string): Promise<ImportDetail> {
+      const row = await findImport(actor.workspaceId, id);
+      if (row.status === 'running') {
+        await db.update(imports).set({ cancelRequested: true }).where(eq(imports.id, id));
+      } else if (['uploaded', 'validating', 'validated'].includes(row.status)) {
+        await db.update(imports).set({ status: 'cancelled', finishedAt: deps.now() }).where(eq(imports.id, id));
+      } else {
+        throw conflict('This import is not running');
+      }
+      return toDetail(await findImport(actor.workspaceId, id));
+    },
+
+    async undo(actor: Actor, id: string): Promise<ImportDetail> {
+      const row = await findImport(actor.workspaceId, id);
+      const detail = await toDetail(row);
+      if (!detail.undoUntil) throw conflict(row.status === 'undone' || row.status === 'undoing' ? 'This import is already undone' : 'Only a finished or cancelled import that changed leads can be undone');
+      if (new Date(detail.undoUntil) < deps.now()) throw conflict(`Imports can be undone for ${IMPORT_UNDO_DAYS} days; this one finished on ${detail.finishedAt!.slice(0, 10)}`);
+      const [updated] = await db
+        .update(imports)
+        .set({ status: 'undoing' })
+        .where(and(eq(imports.id, id), inArray(imports.status, ['done', 'cancelled'])))
+        .returning();
+      if (!updated) throw conflict('This import is already being undone');
+      await deps.jobs.send(UNDO_IMPORT_JOB, { importId: id });
+      return toDetail(updated);
+    },
+
+    /** Rejected and skipped rows, with their reasons, page by page (keyset on the row number). */
+    async errors(actor: Actor, id: string, q: { cursor?: number | undefined; limit: number }) {
+      await findImport(actor.workspaceId, id);
+      const rows = await db
+        .select({ rowNo: importRows.rowNo, errors: importRows.errors })
+        .from(importRows)
+        .where(and(eq(importRows.importId, id), eq(importRows.status, 'error'), gt(importRows.rowNo, q.cursor ?? 0)))
+        .orderBy(asc(importRows.rowNo))
+        .limit(q.limit + 1);
+      const page = rows.slice(0, q.limit);
+      return {
+        errors: page.flatMap((r) => (r.errors ?? []).map((e) => ({ row: r.rowNo, column: e.column, value: e.value, reason: e.reason }))),
+        nextCursor: rows.length > q.limit ? page[page.length - 1]!.rowNo : null,
+      };
+    },
+
+    /** The rows that will not go in, as a CSV to fix and upload again: the file's columns, then row and reason. */
+    async *rejectedCsv(actor: Actor, id: string): AsyncGenerator<string> {
+      const row = await findImport(actor.workspaceId, id);
+      const esc = (v: string) => {
+        const s = safeCell(v);
+        return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+      };
+      const REASONS: Record<string, string> = {
+        duplicate: 'Duplicate of an earlier row in the file',
+        existing: 'A lead with this key already exists',
+        not_found: 'No lead with this key to update',
+      };
+      yield `\ufeff${[...row.headers, 'Row', 'Reason'].map(esc).join(',')}\r\n`;
+      let after = 0;
+      for (;;) {
+        const rows = await db
+          .select({ rowNo: importRows.rowNo, cells: importRows.cells, status: importRows.status, errors: importRows.errors })
+          .from(importRows)
+          .where(and(eq(importRows.importId, id), inArray(importRows.status, ['error', 'duplicate', 'existing', 'not_found']), gt(importRows.rowNo, after)))
+          .orderBy(asc(importRows.rowNo))
+          .limit(1000);
+        if (!rows.length) return;
+        let out = '';
+        for (const r of rows) {
+          const reason = r.status === 'error' ? (r.errors ?? []).map((e) => (e.column ? `${e.column}: ${e.reason}` : e.reason)).join('; ') : REASONS[r.status]!;
+          const cells = row.headers.map((_, i) => r.cells[i] ?? '');
+          out += `${[...cells, String(r.rowNo), reason].map(esc).join(',')}\r\n`;
+        }
+        yield out;
+        after = rows[rows.length - 1]!.rowNo;
+      }
+    },
+
+    async listTemplates(actor: Actor) {
+      const rows = await db.select().from(importTemplates).where(eq(importTemplates.workspaceId, actor.workspaceId)).orderBy(asc(importTemplates.name));
+      return rows.map((t) => ({ id: t.id, name: t.name, settings: t.settings, createdAt: t.createdAt.toISOString() }));
+    },
+
+    async createTemplate(actor: Actor, input: { name: string; settings: ImportSettings }) {
+      const [t] = await db
+        .insert(importTemplates)
+        .values({ workspaceId: actor.workspaceId, name: input.name, settings: input.settings as unknown as Record<string, unknown>, createdBy: actor.userId, createdAt: deps.now() })
+        .returning();
+      return { id: t!.id, name: t!.name, settings: t!.settings, createdAt: t!.createdAt.toISOString() };
+    },
+
+    async deleteTemplate(actor: Actor, id: string) {
+      const rows = await db
+        .delete(importTemplates)
+        .where(and(eq(importTemplates.workspaceId, actor.workspaceId), eq(importTemplates.id, id)))
+        .returning({ id: importTemplates.id });
+      if (!rows.length) throw notFound('Template');
+    },
+
+    validateRows,
+    runImport,
+    undoImport,
+
+    /** Imports a crash or a restart left in the middle of a phase, to send their jobs again. */
+    async interrupted(): Promise<{ id: string; status: string }[]> {
+      return db.select({ id: imports.id, status: imports.status }).from(imports).where(inArray(imports.status, ['validating', 'running', 'undoing']));
+    },
+  };
+}
+
+export type ImportsService = ReturnType<typeof createImportsService>;
+
+/**
+ * The three phases run as jobs. Each is resumable (validation takes pending rows, the run starts after its
+ * checkpoint, undo consumes its change records), so a job that runs again after a crash carries on. Instances
+ * that run jobs send the jobs of interrupted imports again when they start.
+ */
+export async function registerImportJobs(deps: AppDeps, service: ImportsService): Promise<void> {
+  await deps.jobs.register<{ importId: string }>(VALIDATE_IMPORT_JOB, (d) => service.validateRows(d.importId), { retryLimit: 5, retryDelaySeconds: 5 });
+  await deps.jobs.register<{ importId: string }>(RUN_IMPORT_JOB, (d) => service.runImport(d.importId), { retryLimit: 5, retryDelaySeconds: 5 });
+  await deps.jobs.register<{ importId: string }>(UNDO_IMPORT_JOB, (d) => service.undoImport(d.importId), { retryLimit: 5, retryDelaySeconds: 5 });
+  if (deps.config.jobsEnabled) await resumeInterruptedImports(deps, service);
+}
+
+/** After a restart: the jobs of imports left mid-phase go out again (the phases are resumable and idempotent). */
+export async function resumeInterruptedImports(deps: AppDeps, service: ImportsService): Promise<number> {
+  const rows = await service.interrupted();
+  const job = { validating: VALIDATE_IMPORT_JOB, running: RUN_IMPORT_JOB, undoing: UNDO_IMPORT_JOB } as Record<string, string>;
+  for (const r of rows) await deps.jobs.send(job[r.status]!, { importId: r.id });
+  return rows.length;
+}
