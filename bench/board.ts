@@ -6,19 +6,17 @@
  * [--board-requests N] [--board-database-url URL]`. Database: `leadflow_bench_board` (dropped and created afresh
  * each run; a few seconds to fill). All traffic stays on loopback; every loop is bounded in count and time.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { parseArgs } from './lib/args.ts';
+import { parseSetArgs } from './lib/args.ts';
+import { saveResults } from './lib/results.ts';
 import { ApiClient, describeFailure, type HttpResult } from './lib/http.ts';
 import { recreateDatabase, startServerProcess, stopServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { databaseName } from './lib/sql.ts';
 import { fmtMs, round, runLoad, type LatencyStats } from './lib/stats.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 
 export const BOARD_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/leadflow_bench_board';
 
@@ -288,15 +286,7 @@ export function boardMarkdown(r: BoardReport): string {
 }
 
 export function boardOptionsFrom(argv: string[]): BoardOptions {
-  const mine: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    // Ours, and the quiet-machine options that mean the same for every set of `npm run bench`.
-    if (!a.startsWith('--board-') && !/^--quiet-(load|wait-minutes)(=|$)/.test(a)) continue;
-    mine.push(a);
-    if (!a.includes('=') && argv[i + 1] !== undefined) mine.push(argv[++i]!);
-  }
-  const args = parseArgs(mine, { flags: [], values: ['board-database-url', 'board-leads', 'board-requests', 'board-concurrency', 'quiet-load', 'quiet-wait-minutes'] });
+  const args = parseSetArgs(argv, 'board', { flags: [], values: ['board-database-url', 'board-leads', 'board-requests', 'board-concurrency'] });
   return {
     ...BOARD_DEFAULTS,
     databaseUrl: args.string('board-database-url', BOARD_DEFAULTS.databaseUrl),
@@ -311,13 +301,7 @@ export function boardOptionsFrom(argv: string[]): BoardOptions {
 /** Runs the board set alone and writes bench/results/<timestamp>-board.json and .md. */
 export async function runBoardCli(argv: string[], command: string): Promise<number> {
   const report = await runBoardBench(boardOptionsFrom(argv), command);
-  fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  const stamp = report.startedAt.replace(/[:.]/g, '-');
-  const md = boardMarkdown(report);
-  fs.writeFileSync(path.join(RESULTS_DIR, `${stamp}-board.json`), JSON.stringify(report, null, 2));
-  fs.writeFileSync(path.join(RESULTS_DIR, `${stamp}-board.md`), md);
-  console.log(`\n${md}`);
-  console.log(`Results: bench/results/${stamp}-board.json (and .md)`);
+  saveResults('board', report, boardMarkdown(report));
   return report.error ? 1 : 0;
 }
 

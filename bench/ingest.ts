@@ -15,9 +15,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { leadgenWebhookPayload, signMetaWebhook, startFakeGraph, type FakeGraph, type FakeLead } from '../apps/server/src/modules/capture/fake-graph.ts';
-import { parseArgs } from './lib/args.ts';
+import { parseSetArgs } from './lib/args.ts';
+import { saveResults } from './lib/results.ts';
 import { ApiClient, describeFailure } from './lib/http.ts';
-import { summarizeProfile, type ProfileSummary } from './lib/profile.ts';
+import { profileMarkdown, summarizeProfile, type ProfileSummary } from './lib/profile.ts';
 import { recreateDatabase, rssMb, startServerProcess, stopServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { databaseName } from './lib/sql.ts';
 import { fmtMs, percentile, round } from './lib/stats.ts';
@@ -61,7 +62,7 @@ export const INGEST_DEFAULTS: IngestOptions = {
   quietWaitMinutes: 0,
 };
 
-type Dist = { p50: number; p95: number; p99: number; max: number };
+export type Dist = { p50: number; p95: number; p99: number; max: number };
 
 export type IngestRun = {
   name: string;
@@ -98,13 +99,13 @@ export type IngestReport = {
   error?: string;
 };
 
-const dist = (values: number[]): Dist => {
+export const dist = (values: number[]): Dist => {
   const s = [...values].sort((a, b) => a - b);
   return { p50: round(percentile(s, 50)), p95: round(percentile(s, 95)), p99: round(percentile(s, 99)), max: round(s[s.length - 1] ?? NaN) };
 };
 
 /** utime + stime of a process, in seconds (Linux /proc, 100 ticks a second). */
-function processCpu(pid: number): number | null {
+export function processCpu(pid: number): number | null {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -156,7 +157,7 @@ const APP_SECRET = 'bench-app-secret-0123456789';
 const PAGE_TOKEN = 'EAAB-bench-page-token-0123456789';
 
 /** Sets the installation up and connects the page to the fake Graph API. */
-async function setUp(base: string, fake: FakeGraph): Promise<void> {
+export async function setUp(base: string, fake: FakeGraph): Promise<void> {
   const client = new ApiClient(base);
   try {
     await client.get('/api/v1/me'); // the lf_csrf cookie, as a first page load sets it
@@ -172,7 +173,7 @@ async function setUp(base: string, fake: FakeGraph): Promise<void> {
 }
 
 /** A distinct person per index (unique email and E.164 phone), so no lead merges into another as "came back". */
-function benchLead(i: number): FakeLead {
+export function benchLead(i: number, campaignName = 'Bench campaign'): FakeLead {
   const exchange = 200 + (Math.floor(i / 10_000) % 800);
   const line = String(i % 10_000).padStart(4, '0');
   return {
@@ -190,7 +191,7 @@ function benchLead(i: number): FakeLead {
     adsetId: '6000000002',
     adsetName: 'Bench ad set',
     campaignId: '6000000003',
-    campaignName: 'Bench campaign',
+    campaignName,
   };
 }
 
@@ -220,7 +221,7 @@ async function listenForLeads(databaseUrl: string): Promise<{ seen: Map<string, 
 }
 
 /** Posts one signed leadgen webhook, as Meta does; resolves with the status and the time to the answer. */
-function postWebhook(agent: http.Agent, base: URL, lead: FakeLead): Promise<{ status: number; ms: number }> {
+export function postWebhook(agent: http.Agent, base: URL, lead: FakeLead): Promise<{ status: number; ms: number }> {
   const raw = Buffer.from(JSON.stringify(leadgenWebhookPayload([{ leadgenId: lead.id, pageId: PAGE, formId: FORM, createdTime: lead.createdTime, adId: lead.adId, adgroupId: lead.adsetId }])));
   const started = performance.now();
   return new Promise((resolve) => {
@@ -478,31 +479,15 @@ export function ingestMarkdown(r: IngestReport): string {
   L.push('');
   L.push(`Server RSS ${r.server.rssStartMb} → ${r.server.rssEndMb} MB.`);
   L.push('');
-  const prof = r.server.profile;
-  if (prof) {
-    L.push(`Server CPU profile (${(prof.totalMs / 1000).toFixed(1)} s busy after start-up): by area ${prof.byArea.map((a) => `${a.area} ${a.pct}%`).join(', ')}`);
-    L.push('');
-    L.push('| Function | Where | Self ms | % |');
-    L.push('|---|---|---|---|');
-    for (const f of prof.topFunctions) L.push(`| ${f.fn} | ${f.where} | ${f.ms} | ${f.pct} |`);
-    L.push('');
-  }
+  if (r.server.profile) L.push(...profileMarkdown(r.server.profile), '');
   return L.join('\n');
 }
 
 /** The `--ingest-*` options of a command line (others, such as `npm run bench`'s own, are left alone). */
 export function ingestOptionsFrom(argv: string[]): IngestOptions {
-  const mine: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    // Ours, and the quiet-machine options that mean the same for every set of `npm run bench`.
-    if (!a.startsWith('--ingest-') && !/^--quiet-(load|wait-minutes)(=|$)/.test(a)) continue;
-    mine.push(a);
-    if (!a.includes('=') && a !== '--ingest-cpu-prof' && argv[i + 1] !== undefined) mine.push(argv[++i]!);
-  }
-  const args = parseArgs(mine, {
+  const args = parseSetArgs(argv, 'ingest', {
     flags: ['ingest-cpu-prof'],
-    values: ['ingest-database-url', 'ingest-leads', 'ingest-rate', 'ingest-seconds', 'ingest-concurrency', 'ingest-duplicates', 'quiet-load', 'quiet-wait-minutes'],
+    values: ['ingest-database-url', 'ingest-leads', 'ingest-rate', 'ingest-seconds', 'ingest-concurrency', 'ingest-duplicates'],
   });
   return {
     ...INGEST_DEFAULTS,
@@ -521,13 +506,7 @@ export function ingestOptionsFrom(argv: string[]): IngestOptions {
 /** Runs the ingest set alone and writes bench/results/<timestamp>-ingest.json and .md. Exit code 1 if not exactly once. */
 export async function runIngestCli(argv: string[], command: string): Promise<number> {
   const report = await runIngestBench(ingestOptionsFrom(argv), command);
-  fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  const stamp = report.startedAt.replace(/[:.]/g, '-');
-  const md = ingestMarkdown(report);
-  fs.writeFileSync(path.join(RESULTS_DIR, `${stamp}-ingest.json`), JSON.stringify(report, null, 2));
-  fs.writeFileSync(path.join(RESULTS_DIR, `${stamp}-ingest.md`), md);
-  console.log(`\n${md}`);
-  console.log(`Results: bench/results/${stamp}-ingest.json (and .md)`);
+  saveResults('ingest', report, ingestMarkdown(report));
   return report.error || report.runs.some((r) => !r.exactlyOnce) ? 1 : 0;
 }
 

@@ -13,11 +13,14 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DEFAULTS, GENERATOR_VERSION, generate, readGenerationInfo, type GenerationInfo } from './generate.ts';
 import { parseArgs } from './lib/args.ts';
+import { assignMarkdown, runAssignBench, runAssignCli, assignOptionsFrom, type AssignReport } from './assign.ts';
 import { boardMarkdown, boardOptionsFrom, runBoardBench, runBoardCli, type BoardReport } from './board.ts';
+import { runTasksBench, runTasksCli, tasksMarkdown, tasksOptionsFrom, type TasksReport } from './tasks.ts';
+import { importMarkdown, importOptionsFrom, runImportBench, runImportCli, type ImportReport } from './import.ts';
 import { ingestMarkdown, ingestOptionsFrom, runIngestBench, runIngestCli, type IngestReport } from './ingest.ts';
 import { ApiClient, describeFailure, isMissingRoute, isShadowedByIdRoute, type HttpResult } from './lib/http.ts';
 import { explainScenario, loadSql, type ExplainResult } from './lib/measure.ts';
-import { summarizeProfile, type ProfileSummary } from './lib/profile.ts';
+import { profileMarkdown, summarizeProfile, type ProfileSummary } from './lib/profile.ts';
 import {
   BULK_ASSIGN_BY_IDS_SQL,
   BULK_ASSIGN_BY_RANGE_SQL,
@@ -36,7 +39,7 @@ const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles', String(process.pid));
 
 const args = parseArgs(process.argv.slice(2), {
-  flags: ['regenerate', 'skip-pglite', 'skip-api', 'cpu-prof', 'skip-ingest', 'ingest-cpu-prof', 'skip-board'],
+  flags: ['regenerate', 'skip-pglite', 'skip-api', 'cpu-prof', 'skip-ingest', 'ingest-cpu-prof', 'skip-board', 'skip-assign', 'assign-cpu-prof', 'skip-tasks', 'tasks-skip-queues', 'tasks-skip-reminders', 'tasks-cpu-prof', 'skip-import', 'import-cpu-prof'],
   values: [
     'database-url',
     'leads',
@@ -69,6 +72,28 @@ const args = parseArgs(process.argv.slice(2), {
     'board-leads',
     'board-requests',
     'board-concurrency',
+    // The assignment set (bench/assign.ts; README "Assignment").
+    'assign-database-url',
+    'assign-agents',
+    'assign-leads',
+    'assign-rate',
+    'assign-seconds',
+    'assign-concurrency',
+    // The import set (bench/import.ts; README "Import").
+    'import-database-url',
+    'import-rows',
+    'import-pglite-rows',
+    'import-runs',
+    // The tasks set (bench/tasks.ts; README "Tasks").
+    'tasks-database-url',
+    'tasks-open',
+    'tasks-done',
+    'tasks-agents',
+    'tasks-requests',
+    'tasks-concurrency',
+    'tasks-reminders',
+    'tasks-reminder-lead-seconds',
+    'tasks-ws-users',
   ],
 });
 
@@ -155,6 +180,12 @@ async function main(): Promise<void> {
   if (opts.only === 'ingest') process.exit(await runIngestCli(process.argv.slice(2), `npm run bench -- ${process.argv.slice(2).join(' ')}`));
   // `--only board`: the board set alone, on its own small database (5,000 open leads; no 1M data set needed).
   if (opts.only === 'board') process.exit(await runBoardCli(process.argv.slice(2), `npm run bench -- ${process.argv.slice(2).join(' ')}`));
+  // `--only assign`: lead distribution on top of ingest (50 agents, 10 rules), on its own database.
+  if (opts.only === 'assign') process.exit(await runAssignCli(process.argv.slice(2), `npm run bench -- ${process.argv.slice(2).join(' ')}`));
+  // `--only tasks`: "my tasks" queues on 100,000 open tasks and 10,000 reminders in one minute, on its own database.
+  if (opts.only === 'tasks') process.exit(await runTasksCli(process.argv.slice(2), `npm run bench -- ${process.argv.slice(2).join(' ')}`));
+  // `--only import`: a 100,000-row CSV in update-or-create mode on PostgreSQL, then 20,000 rows on PGlite.
+  if (opts.only === 'import') process.exit(await runImportCli(process.argv.slice(2), `npm run bench -- ${process.argv.slice(2).join(' ')}`));
   const started = new Date();
   const hardStop = setTimeout(() => {
     console.error(`\nbench: --max-minutes ${opts.maxMinutes} reached, stopping.`);
@@ -267,14 +298,17 @@ async function main(): Promise<void> {
   if (!opts.skipPglite) results.pglite = await runPgliteChild();
   const ingest: IngestReport | null = opts.only || args.flag('skip-ingest') ? null : await runIngestBench(ingestOptionsFrom(process.argv.slice(2)), results.command);
   const boardSet: BoardReport | null = opts.only || args.flag('skip-board') ? null : await runBoardBench(boardOptionsFrom(process.argv.slice(2)), results.command);
+  const assignSet: AssignReport | null = opts.only || args.flag('skip-assign') ? null : await runAssignBench(assignOptionsFrom(process.argv.slice(2)), results.command);
+  const tasksSet: TasksReport | null = opts.only || args.flag('skip-tasks') ? null : await runTasksBench(tasksOptionsFrom(process.argv.slice(2)), results.command);
+  const importSet: ImportReport | null = opts.only || args.flag('skip-import') ? null : await runImportBench(importOptionsFrom(process.argv.slice(2)), results.command);
   clearTimeout(hardStop);
   results.finishedAt = new Date().toISOString();
   results.machine.loadAvgEnd = round(os.loadavg()[0]!, 2);
 
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
-  const md = markdown(results) + (ingest ? `\n${ingestMarkdown(ingest)}` : '') + (boardSet ? `\n${boardMarkdown(boardSet)}` : '');
-  fs.writeFileSync(path.join(RESULTS_DIR, `${stamp}.json`), JSON.stringify({ ...results, ingest, board: boardSet }, null, 2));
+  const md = markdown(results) + (ingest ? `\n${ingestMarkdown(ingest)}` : '') + (boardSet ? `\n${boardMarkdown(boardSet)}` : '') + (assignSet ? `\n${assignMarkdown(assignSet)}` : '') + (tasksSet ? `\n${tasksMarkdown(tasksSet)}` : '') + (importSet ? `\n${importMarkdown(importSet)}` : '');
+  fs.writeFileSync(path.join(RESULTS_DIR, `${stamp}.json`), JSON.stringify({ ...results, ingest, board: boardSet, assign: assignSet, tasks: tasksSet, import: importSet }, null, 2));
   fs.writeFileSync(path.join(RESULTS_DIR, `${stamp}.md`), md);
   console.log(`\n${md}`);
   console.log(`Results: bench/results/${stamp}.json (and .md)`);
@@ -769,14 +803,7 @@ function markdown(r: {
     const mark = w.meetsTarget === null ? '' : w.meetsTarget ? ' ✅' : ' ❌';
     L.push(`| ${w.name} | < ${fmtMs(w.targetMs)} | ${api}${mark} | ${sql} | ${notes} |`);
   }
-  for (const prof of r.server.profiles) {
-    L.push('');
-    L.push(`Server CPU profile (${(prof.totalMs / 1000).toFixed(1)} s busy after start-up, ${path.relative(ROOT, prof.file)}): by area ${prof.byArea.map((a) => `${a.area} ${a.pct}%`).join(', ')}`);
-    L.push('');
-    L.push('| Function | Where | Self ms | % |');
-    L.push('|---|---|---|---|');
-    for (const f of prof.topFunctions) L.push(`| ${f.fn} | ${f.where} | ${f.ms} | ${f.pct} |`);
-  }
+  for (const prof of r.server.profiles) L.push('', ...profileMarkdown(prof, 'Server CPU profile', `after start-up, ${path.relative(ROOT, prof.file)}`));
   const p = r.pglite as PgliteReport | null;
   if (p?.reads) {
     L.push('');

@@ -37,3 +37,19 @@ export function parseArgs(argv: string[], known: { flags: string[]; values: stri
     flag: (name) => flags.has(name),
   };
 }
+
+/**
+ * The options of one set of `npm run bench` (`--<set>-…`) and the quiet-machine options every set shares
+ * (`--quiet-load`, `--quiet-wait-minutes`), picked out of the whole command line and parsed; the other sets'
+ * options are left alone. `flags` and `values` name the set's own options.
+ */
+export function parseSetArgs(argv: string[], set: string, known: { flags: string[]; values: string[] }): Args {
+  const mine: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith(`--${set}-`) && !/^--quiet-(load|wait-minutes)(=|$)/.test(a)) continue;
+    mine.push(a);
+    if (!a.includes('=') && !known.flags.includes(a.slice(2)) && argv[i + 1] !== undefined) mine.push(argv[++i]!);
+  }
+  return parseArgs(mine, { flags: known.flags, values: [...known.values, 'quiet-load', 'quiet-wait-minutes'] });
+}

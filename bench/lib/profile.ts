@@ -66,3 +66,17 @@ export function summarizeProfile(file: string, skipFirstMs = 0, top = 20): Profi
       .map(([key, f]) => ({ fn: key.split(' ')[0]!, where: f.where, ms: Math.round(f.ms), pct: pct(f.ms) })),
   };
 }
+
+/**
+ * A profile summary as Markdown lines: `<label> (<busy> s busy[ <note>]): by area …`, a blank line, and the table of
+ * the top functions.
+ */
+export function profileMarkdown(prof: ProfileSummary, label = 'Server CPU profile', note = 'after start-up'): string[] {
+  return [
+    `${label} (${(prof.totalMs / 1000).toFixed(1)} s busy${note ? ` ${note}` : ''}): by area ${prof.byArea.map((a) => `${a.area} ${a.pct}%`).join(', ')}`,
+    '',
+    '| Function | Where | Self ms | % |',
+    '|---|---|---|---|',
+    ...prof.topFunctions.map((f) => `| ${f.fn} | ${f.where} | ${f.ms} | ${f.pct} |`),
+  ];
+}

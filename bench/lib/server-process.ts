@@ -49,16 +49,20 @@ export function rssMb(pid: number | undefined): number | null {
 
 /**
  * Starts the server on `databaseUrl` in production mode with `env` on top (JOBS_ENABLED, LOG_LEVEL…) and waits up
- * to 90 s for it to be ready; `nodeArgs` go before the entry (e.g. `--cpu-prof`).
+ * to 90 s for it to be ready; `nodeArgs` go before the entry (e.g. `--cpu-prof`). `databaseUrl` null: the embedded
+ * PGlite database in `env.DATA_DIR` (no DATABASE_URL at all, as a user runs it without PostgreSQL).
  */
-export async function startServerProcess(databaseUrl: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
+export async function startServerProcess(databaseUrl: string | null, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const log: string[] = [];
   const spawnedAt = performance.now();
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, LOG_LEVEL: 'warn', ...env };
+  if (databaseUrl === null) delete childEnv.DATABASE_URL;
+  else childEnv.DATABASE_URL = databaseUrl;
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, LOG_LEVEL: 'warn', ...env },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk: Buffer) => {

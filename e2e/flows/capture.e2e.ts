@@ -364,7 +364,7 @@ test('an agent sees no Integrations: not in the navigation, the page and the API
   await agent.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await agent.getByRole('button', { name: 'Create account and join' }).click();
   await agent.getByText('Welcome, Alex Agent!').waitFor();
-  await agent.getByRole('link', { name: 'Leads' }).waitFor();
+  await agent.getByRole('link', { name: 'Leads', exact: true }).waitFor();
   expect(await agent.getByRole('link', { name: 'Integrations' }).count()).toBe(0);
   await agent.goto('/settings/integrations');
   await agent.getByText('Your role does not allow this page. Ask an admin if you need it.').waitFor();

@@ -91,7 +91,7 @@ function parseCsv(text: string): string[][] {
 /** Signs in and opens the lead list through the navigation. */
 async function openLeads(page: Page, email: string): Promise<void> {
   await logIn(page, email);
-  await page.getByRole('link', { name: 'Leads' }).click();
+  await page.getByRole('link', { name: 'Leads', exact: true }).click();
   await page.waitForURL(/\/leads$/);
   await page.getByTestId('lead-count').getByText(/leads?$/).waitFor();
 }
@@ -119,7 +119,7 @@ test('owner creates a lead, edits it and sees the change on its timeline, with t
   const owner = await newPage(browser, server.baseUrl);
   await setUpWorkspace(owner, OWNER);
 
-  await owner.getByRole('link', { name: 'Leads' }).click();
+  await owner.getByRole('link', { name: 'Leads', exact: true }).click();
   await owner.waitForURL(/\/leads$/);
   await owner.getByText('No leads yet.', { exact: false }).waitFor();
 
@@ -181,7 +181,7 @@ test('a custom field made in Settings › Custom fields is filled on leads and f
   await owner.getByTestId('field-row-property_type').getByText('2 options').waitFor();
 
   // The field shows on the lead form: Ana gets an apartment, two new leads a house and nothing.
-  await owner.getByRole('link', { name: 'Leads' }).click();
+  await owner.getByRole('link', { name: 'Leads', exact: true }).click();
   await rowOf(owner, 'Ana Souza').click();
   await owner.getByRole('button', { name: 'Edit', exact: true }).click();
   const edit = owner.getByRole('dialog', { name: 'Edit Ana Souza' });
@@ -244,10 +244,10 @@ test('selected leads are assigned to an agent at once, and the agent then sees e
   await logIn(owner, OWNER.email);
   await owner.getByText(`Welcome, ${OWNER.name}!`).waitFor();
   const agent = await inviteMember(owner, browser, server.baseUrl, AGENT);
-  await agent.getByRole('link', { name: 'Leads' }).click();
+  await agent.getByRole('link', { name: 'Leads', exact: true }).click();
   await agent.getByText('No leads yet.', { exact: false }).waitFor();
 
-  await owner.getByRole('link', { name: 'Leads' }).click();
+  await owner.getByRole('link', { name: 'Leads', exact: true }).click();
   await eventually(() => listedNames(owner)).toEqual(['Ana Souza', 'Bruno Lima', 'Carla Dias']);
   await owner.getByRole('checkbox', { name: 'Select Ana Souza' }).check();
   await owner.getByRole('checkbox', { name: 'Select Bruno Lima' }).check();
@@ -324,7 +324,7 @@ test('a deleted lead goes to the trash and comes back from it', async () => {
   await owner.getByText('Carla Dias restored').waitFor();
   await owner.getByText('The trash is empty.').waitFor();
 
-  await owner.getByRole('link', { name: 'Leads' }).click();
+  await owner.getByRole('link', { name: 'Leads', exact: true }).click();
   await eventually(() => listedNames(owner)).toEqual(['Ana Souza', 'Bruno Lima', 'Carla Dias']);
   await owner.goto(new URL(leadUrl).pathname);
   await owner.getByText('Restored from the trash').waitFor();
@@ -355,7 +355,7 @@ test('the open list and lead page follow other people’s changes live, without 
   await owner.getByText(`Welcome, ${OWNER.name}!`).waitFor();
   // Volume, so that the list scrolls: 60 more leads, created with the owner's own session.
   for (let i = 1; i <= 60; i++) await apiAs(owner, 'POST', '/leads', { firstName: 'Volume', lastName: String(i).padStart(2, '0') });
-  await owner.getByRole('link', { name: 'Leads' }).click();
+  await owner.getByRole('link', { name: 'Leads', exact: true }).click();
   await owner.getByTestId('lead-count').getByText('63 leads').waitFor();
   await owner.evaluate(() => Object.assign(window, { sameDocument: true }));
 
@@ -382,7 +382,7 @@ test('the open list and lead page follow other people’s changes live, without 
   await owner.getByRole('searchbox', { name: 'Search leads' }).fill('99999-8888');
   await rowOf(owner, 'Ana Souza').click();
   await owner.getByRole('heading', { name: 'Ana Souza' }).waitFor();
-  await agent.getByRole('link', { name: 'Leads' }).click();
+  await agent.getByRole('link', { name: 'Leads', exact: true }).click();
   await rowOf(agent, 'Ana Souza').click();
   await agent.getByRole('button', { name: 'Edit', exact: true }).click();
   const edit = agent.getByRole('dialog', { name: 'Edit Ana Souza' });
@@ -399,7 +399,7 @@ test('on a 375 px wide phone the list is a list of cards and the lead page fits 
   const page = await newPage(browser, server.baseUrl, { viewport: { width: 375, height: 740 } });
   await logIn(page, OWNER.email);
   await page.getByRole('button', { name: 'Open navigation' }).click();
-  await page.getByRole('link', { name: 'Leads' }).click();
+  await page.getByRole('link', { name: 'Leads', exact: true }).click();
   await page.waitForURL(/\/leads$/);
   const cards = page.getByRole('list', { name: 'Leads' });
   await cards.getByRole('listitem').first().waitFor();

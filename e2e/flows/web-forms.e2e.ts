@@ -118,7 +118,7 @@ test('an admin builds a form, a visitor sends it from its hosted page with UTM t
   await visitor.getByText('Thank you! We received your details and will be in touch soon.').waitFor();
 
   // The lead is in the list with the form's source, and its page shows the visit's UTM tags.
-  await owner.getByRole('link', { name: 'Leads' }).click();
+  await owner.getByRole('link', { name: 'Leads', exact: true }).click();
   await owner.waitForURL(/\/leads$/);
   const leadRow = owner.locator('[data-testid^="lead-row-"]').filter({ hasText: 'Marina Prado' });
   await leadRow.getByText('Open house').waitFor();
@@ -173,7 +173,7 @@ test('the script snippet frames the form on another site, sizes the frame to it 
   await frame.getByRole('button', { name: 'Send' }).click();
   await frame.getByText('Thank you! We received your details and will be in touch soon.').waitFor();
 
-  await owner.getByRole('link', { name: 'Leads' }).click();
+  await owner.getByRole('link', { name: 'Leads', exact: true }).click();
   const leadRow = owner.locator('[data-testid^="lead-row-"]').filter({ hasText: 'Tomás Reis' });
   await leadRow.getByText('Tomás Reis').click();
   const submissions = cardOf(owner, 'Web form submissions');

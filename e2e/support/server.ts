@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './paths.ts';
 
-const READY_TIMEOUT_MS = 60_000;
+/** How long a starting server may take to answer /readyz; E2E_READY_TIMEOUT_MS raises it on a loaded machine. */
+const READY_TIMEOUT_MS = Number(process.env.E2E_READY_TIMEOUT_MS) || 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 const OUTPUT_TAIL_LINES = 200;
 

@@ -14,33 +14,53 @@ import { z } from 'zod';
 import { authPlugin } from './modules/accounts/auth.plugin.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { cadencesRoutes } from './modules/cadences/cadences.routes.ts';
+import { createCadencesService, registerCadenceJobs } from './modules/cadences/cadences.service.ts';
 import { captureRoutes } from './modules/capture/capture.routes.ts';
 import { apiKeysRoutes, intakeRoutes } from './modules/capture/intake.routes.ts';
 import { createIntakeService } from './modules/capture/intake.service.ts';
 import { createMetaService, registerCaptureJobs } from './modules/capture/meta.service.ts';
 import { metaWebhookRoutes } from './modules/capture/meta-webhook.routes.ts';
 import { distributionRoutes } from './modules/distribution/distribution.routes.ts';
+import { createOfferService } from './modules/distribution/distribution.offers.ts';
 import { createDistributionService } from './modules/distribution/distribution.service.ts';
+import { createSlaService, registerDistributionJobs } from './modules/distribution/distribution.sla.ts';
+import { createSpeedService } from './modules/distribution/distribution.speed.ts';
 import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
 import { createCustomFieldsService } from './modules/custom-fields/custom-fields.service.ts';
+import { exportsRoutes } from './modules/exports/exports.routes.ts';
+import { createExportsService, registerExportJobs } from './modules/exports/exports.service.ts';
+import { importsRoutes } from './modules/imports/imports.routes.ts';
+import { createImportsService, registerImportJobs } from './modules/imports/imports.service.ts';
 import { leadListRoutes } from './modules/leads/lead-list.routes.ts';
 import { leadsRoutes } from './modules/leads/leads.routes.ts';
 import { createLeadsService } from './modules/leads/leads.service.ts';
 import { createTrashService, registerTrashJobs } from './modules/leads/trash.service.ts';
+import { autovacuumRuns, createDatabaseMaintenance, DB_MAINTENANCE_CRON, DB_MAINTENANCE_JOB } from './platform/db/maintenance.ts';
+import { subscribeNotificationSources } from './modules/notifications/notification-sources.ts';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
+import { createNotificationsService, registerNotificationJobs } from './modules/notifications/notifications.service.ts';
 import { marketingRoutes } from './modules/marketing/marketing.routes.ts';
 import { createMarketingService } from './modules/marketing/marketing.service.ts';
 import { presetsRoutes } from './modules/presets/presets.routes.ts';
 import { createPresetsService } from './modules/presets/presets.service.ts';
 import { referralsRoutes } from './modules/referrals/referrals.routes.ts';
 import { createReferralsService } from './modules/referrals/referrals.service.ts';
+import { calendarFeedRoutes, publicCalendarRoutes } from './modules/calendar/calendar.routes.ts';
+import { createCalendarService } from './modules/calendar/calendar.service.ts';
 import { createBoardService } from './modules/pipelines/board.service.ts';
 import { createPipelinesService } from './modules/pipelines/pipelines.service.ts';
 import { pipelinesRoutes } from './modules/pipelines/pipelines.routes.ts';
+import { productionRoutes } from './modules/production/production.routes.ts';
+import { createProductionService } from './modules/production/production.service.ts';
+import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
+import { createTasksService, registerTaskJobs } from './modules/tasks/tasks.service.ts';
 import { workspacesRoutes } from './modules/workspaces/workspaces.routes.ts';
 import { createWorkspacesService } from './modules/workspaces/workspaces.service.ts';
 import { publicWebFormRoutes, webFormsRoutes } from './modules/web-forms/web-forms.routes.ts';
 import { createWebFormsService, registerWebFormJobs } from './modules/web-forms/web-forms.service.ts';
 import { realtimeRoutes } from './platform/events/realtime.routes.ts';
+import { createFileStorage } from './platform/files/storage.ts';
 import { registerErrorHandler } from './platform/http/error-handler.ts';
 import type { AppDeps } from './platform/http/types.ts';
 
@@ -117,11 +137,29 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   const leads = createLeadsService(deps, { workspaces, customFields, marketing });
   const trash = createTrashService(deps);
   await registerTrashJobs(deps, trash);
+  await registerDatabaseMaintenance(deps);
   const meta = createMetaService(deps);
   await registerCaptureJobs(deps, meta);
   const intake = createIntakeService(deps);
   const webForms = createWebFormsService(deps, { customFields, leads });
   await registerWebFormJobs(deps, webForms);
+  const importsService = createImportsService(deps);
+  await registerImportJobs(deps, importsService);
+  const exportsService = createExportsService(deps);
+  await registerExportJobs(deps, exportsService);
+  const offers = createOfferService(deps);
+  await registerDistributionJobs(deps, offers, createSlaService(deps));
+  const notifications = createNotificationsService(deps);
+  await registerNotificationJobs(deps, notifications);
+  const stopNotificationSources = subscribeNotificationSources(deps, notifications, app.log);
+  app.addHook('onClose', stopNotificationSources);
+  const tasks = createTasksService(deps, { notifications });
+  await registerTaskJobs(deps, tasks);
+  const cadences = createCadencesService(deps, { tasks });
+  await registerCadenceJobs(deps, cadences);
+  const stopCadenceTriggers = cadences.subscribe(app.log);
+  app.addHook('onClose', async () => stopCadenceTriggers());
+  const calendar = createCalendarService(deps);
   await app.register(authPlugin, { accounts });
   await app.register(
     async (api) => {
@@ -138,13 +176,21 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
       await api.register(marketingRoutes, { marketing });
       await api.register(referralsRoutes, { referrals: createReferralsService(deps) });
       await api.register(presetsRoutes, { presets: createPresetsService(deps, { workspaces }) });
-      await api.register(distributionRoutes, { distribution: createDistributionService(deps) });
+      await api.register(distributionRoutes, { distribution: createDistributionService(deps), offers, speed: createSpeedService(deps) });
+      await api.register(importsRoutes, { imports: importsService });
+      await api.register(exportsRoutes, { exports: exportsService });
+      await api.register(notificationsRoutes, { notifications });
+      await api.register(tasksRoutes, { tasks });
+      await api.register(productionRoutes, { production: createProductionService(deps, { tasks, files: createFileStorage(deps.config) }) });
+      await api.register(cadencesRoutes, { cadences });
+      await api.register(calendarFeedRoutes, { calendar });
     },
     { prefix: '/api/v1' },
   );
   await app.register(metaWebhookRoutes, { meta });
   await app.register(intakeRoutes, { intake });
   await app.register(publicWebFormRoutes, { webForms });
+  await app.register(publicCalendarRoutes, { calendar });
 
   let shuttingDown = false;
   app.addHook('preClose', async () => {
@@ -179,4 +225,14 @@ function serveWebApp(app: FastifyInstance, distDir: string): void {
     if (html && wantsPage) return reply.type('text/html').header('cache-control', 'no-cache').send(html);
     return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}` } });
   });
+}
+
+/** Statistics and vacuuming where PostgreSQL's autovacuum does not run (PGlite, or a server with it off): ADR 016. */
+async function registerDatabaseMaintenance(deps: AppDeps): Promise<void> {
+  if (await autovacuumRuns(deps.database)) return;
+  const maintenance = createDatabaseMaintenance(deps.database);
+  await deps.jobs.register(DB_MAINTENANCE_JOB, async () => {
+    await maintenance.run();
+  });
+  if (deps.config.jobsEnabled) await deps.jobs.schedule(DB_MAINTENANCE_JOB, DB_MAINTENANCE_CRON);
 }

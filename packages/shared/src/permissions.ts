@@ -4,6 +4,8 @@
  */
 export const PERMISSIONS = [
   'workspace.manage',
+  /** Download everything in the workspace as one ZIP (a full backup): owner and admin by default. */
+  'workspace.export',
   'users.view',
   'users.manage',
   'roles.manage',

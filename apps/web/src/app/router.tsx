@@ -22,6 +22,8 @@ export type TokenSearch = { token?: string };
 export type UsersTab = 'members' | 'invitations' | 'reset-requests';
 export const INTEGRATIONS_TABS = ['lead-ads', 'api-keys', 'log', 'capture'] as const;
 export type IntegrationsTab = (typeof INTEGRATIONS_TABS)[number];
+export const DISTRIBUTION_TABS = ['rules', 'availability', 'speed'] as const;
+export type DistributionTab = (typeof DISTRIBUTION_TABS)[number];
 
 const PUBLIC_WHEN_NOT_SET_UP = '/setup';
 
@@ -236,16 +238,85 @@ const lostReasonsSettingsRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/settings-lost-reasons'), 'LostReasonsSettingsPage'),
 });
 
+const cadencesSettingsRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'settings/cadences',
+  component: lazyRouteComponent(() => import('./routes/settings-cadences'), 'CadencesSettingsPage'),
+});
+
 const presetsSettingsRoute = createRoute({
   getParentRoute: () => appLayoutRoute,
   path: 'settings/presets',
   component: lazyRouteComponent(() => import('./routes/settings-presets'), 'PresetsSettingsPage'),
 });
 
+const exportSettingsRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'settings/export',
+  component: lazyRouteComponent(() => import('./routes/settings-export'), 'ExportSettingsPage'),
+});
+
 const marketingSettingsRoute = createRoute({
   getParentRoute: () => appLayoutRoute,
   path: 'settings/marketing',
   component: lazyRouteComponent(() => import('./routes/settings-marketing'), 'MarketingSettingsPage'),
+});
+
+const distributionSettingsRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'settings/distribution',
+  validateSearch: (search: Record<string, unknown>): { tab?: DistributionTab } => ({
+    tab: DISTRIBUTION_TABS.find((tab) => tab === search.tab && tab !== 'rules'),
+  }),
+  component: lazyRouteComponent(() => import('./routes/settings-distribution'), 'DistributionSettingsPage'),
+});
+
+const myQueueRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'my-leads',
+  component: lazyRouteComponent(() => import('./routes/my-queue'), 'MyQueuePage'),
+});
+
+const tasksRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'tasks',
+  component: lazyRouteComponent(() => import('./routes/tasks'), 'TasksPage'),
+});
+
+const taskDetailRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'tasks/$taskId',
+  component: lazyRouteComponent(() => import('./routes/task-detail'), 'TaskDetailPage'),
+});
+
+const calendarRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'calendar',
+  component: lazyRouteComponent(() => import('./routes/calendar'), 'CalendarPage'),
+});
+
+const productionRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'production',
+  component: lazyRouteComponent(() => import('./routes/production'), 'ProductionPage'),
+});
+
+const importsRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'imports',
+  component: lazyRouteComponent(() => import('./routes/imports'), 'ImportsPage'),
+});
+
+const newImportRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'imports/new',
+  component: lazyRouteComponent(() => import('./routes/imports'), 'NewImportPage'),
+});
+
+const importRoute = createRoute({
+  getParentRoute: () => appLayoutRoute,
+  path: 'imports/$importId',
+  component: lazyRouteComponent(() => import('./routes/imports'), 'ImportPage'),
 });
 
 const trashRoute = createRoute({
@@ -283,7 +354,18 @@ const routeTree = rootRoute.addChildren([
     pipelinesSettingsRoute,
     lostReasonsSettingsRoute,
     presetsSettingsRoute,
+    cadencesSettingsRoute,
+    exportSettingsRoute,
     marketingSettingsRoute,
+    distributionSettingsRoute,
+    myQueueRoute,
+    tasksRoute,
+    taskDetailRoute,
+    calendarRoute,
+    productionRoute,
+    importsRoute,
+    newImportRoute,
+    importRoute,
     trashRoute,
   ]),
 ]);

@@ -7,6 +7,7 @@ import { writeAudit } from '../../platform/audit/audit.ts';
 import { forbidden, invalid } from '../../platform/errors.ts';
 import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import { createCustomFieldsService } from '../custom-fields/custom-fields.service.ts';
+import { recordBulkManualAssignment } from '../distribution/distribution.assign.ts';
 import { resolveStageRules } from '../pipelines/stage-rules.ts';
 import { toLead, type LeadRow } from './leads.mapper.ts';
 import { leads } from './leads.table.ts';
@@ -63,6 +64,9 @@ const leadSnapshot = sql`jsonb_build_object(
   'lostReason', ${leads.lostReason}, 'ownerId', ${leads.ownerId}, 'pipelineId', ${leads.pipelineId}, 'stageId', ${leads.stageId},
   'custom', ${leads.custom}, 'origin', ${leads.origin}, 'externalId', ${leads.externalId})`;
 
+/** A bulk change of owner announces each lead to the new owner up to this many, else once with the count. */
+const BULK_ANNOUNCE_EACH_UP_TO = 10;
+
 const BULK_PERMISSION: Record<BulkActionRequest['action']['type'], Permission> = {
   assign: 'leads.assign',
   set_stage: 'leads.edit',
@@ -75,6 +79,54 @@ export function createLeadListService(deps: AppDeps) {
   const db = deps.database.db;
   const repo = createLeadListRepository(db, deps.database);
   const customFieldsService = createCustomFieldsService(deps);
+
+  /**
+   * After a manager's bulk change of owner: the new owner hears about each lead (`lead.assigned`, reason manual)
+   * when there are a few, or once about all of them (`leads.bulk_assigned` with the count) — nobody wants a
+   * thousand toasts. The leads are the ones this change recorded in the assignment history.
+   */
+  async function announceBulkAssignment(actor: Actor, ownerId: string, at: Date): Promise<void> {
+    const rows = (
+      await deps.database.query<{ lead_id: string; from_user_id: string | null }>(
+        `SELECT lead_id, from_user_id FROM assignments
+          WHERE workspace_id = $1 AND by_user_id = $2 AND to_user_id = $3 AND reason = 'manual' AND at = $4
+            AND from_user_id IS DISTINCT FROM to_user_id
+          LIMIT ${BULK_ANNOUNCE_EACH_UP_TO + 1}`,
+        [actor.workspaceId, actor.userId, ownerId, at.toISOString()],
+      )
+    ).rows;
+    if (!rows.length) return;
+    const audience = { userIds: [ownerId], permission: 'leads.view_all' as const };
+    const events =
+      rows.length <= BULK_ANNOUNCE_EACH_UP_TO
+        ? rows.map((r) => ({
+            workspaceId: actor.workspaceId,
+            type: 'lead.assigned',
+            data: { leadId: r.lead_id, ownerId, ruleId: null, reason: 'manual', fromUserId: r.from_user_id, byUserId: actor.userId },
+            audience,
+          }))
+        : [
+            {
+              workspaceId: actor.workspaceId,
+              type: 'leads.bulk_assigned',
+              data: {
+                ownerId,
+                byUserId: actor.userId,
+                at: at.toISOString(),
+                count: Number(
+                  (
+                    await deps.database.query<{ n: string }>(
+                      `SELECT count(*) AS n FROM assignments WHERE workspace_id = $1 AND by_user_id = $2 AND to_user_id = $3 AND reason = 'manual' AND at = $4 AND from_user_id IS DISTINCT FROM to_user_id`,
+                      [actor.workspaceId, actor.userId, ownerId, at.toISOString()],
+                    )
+                  ).rows[0]!.n,
+                ),
+              },
+              audience,
+            },
+          ];
+    await deps.events.publishMany(events).catch(() => undefined);
+  }
 
   async function activeCustomFields(workspaceId: string): Promise<Map<string, LeadFieldDefinition>> {
     const defs = await customFieldsService.definitionsForValues(workspaceId);
@@ -308,12 +360,20 @@ export function createLeadListService(deps: AppDeps) {
           break;
         }
       }
-      const affected = await db.transaction((tx) => repo.applyBulkChange(tx, change));
+      const affected = await db.transaction(async (tx) => {
+        // A change of owner joins each lead's assignment history (reason manual), set-based like the change (ADR 012).
+        if (action.type === 'assign') {
+          await recordBulkManualAssignment(tx, { workspaceId: actor.workspaceId, where: change.where, toUserId: action.ownerId?.toLowerCase() ?? null, byUserId: actor.userId, at: base.now });
+        }
+        return repo.applyBulkChange(tx, change);
+      });
       await deps.events.publish({
         workspaceId: actor.workspaceId,
         type: 'leads.bulk_updated',
         data: { count: affected, action: action.type },
       });
+      const newOwnerId = action.type === 'assign' ? (action.ownerId?.toLowerCase() ?? null) : null;
+      if (newOwnerId && newOwnerId !== actor.userId && affected > 0) await announceBulkAssignment(actor, newOwnerId, base.now);
       return { affected };
     },
 

@@ -67,7 +67,7 @@ type TrackedField = (typeof TRACKED_FIELDS)[number];
 /** `@[Ana Lima](user:0b7c…)` in a note's markdown. */
 const MENTION = /@\[[^\]\n]{1,120}\]\(user:([0-9a-fA-F-]{36})\)/g;
 
-function parseMentionIds(body: string): string[] {
+export function parseMentionIds(body: string): string[] {
   return [...new Set([...body.matchAll(MENTION)].map((m) => m[1]!.toLowerCase()))];
 }
 
@@ -480,6 +480,17 @@ export function createLeadsService(
       });
       const ownerId = newOwner !== undefined ? (newOwner?.id ?? null) : current.ownerId;
       await publishLead(actor, 'lead.updated', id, [current.ownerId, ownerId]);
+      // The new owner hears about it (toast, "my new leads", the notification centre), unless they did it themselves.
+      if (newOwner && newOwner.id !== current.ownerId && newOwner.id !== actor.userId) {
+        await deps.events
+          .publish({
+            workspaceId: actor.workspaceId,
+            type: 'lead.assigned',
+            data: { leadId: id, ownerId: newOwner.id, ruleId: null, reason: 'manual', fromUserId: current.ownerId, byUserId: actor.userId },
+            audience: { userIds: [newOwner.id], permission: 'leads.view_all' },
+          })
+          .catch(() => undefined);
+      }
       return detail(newOwner !== undefined ? workspaceScope(actor.workspaceId) : scope, id);
     },
 

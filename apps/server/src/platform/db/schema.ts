@@ -10,3 +10,6 @@ export * from '../../modules/capture/capture.table.ts';
 export * from '../../modules/web-forms/web-forms.table.ts';
 export * from '../../modules/marketing/marketing.table.ts';
 export * from '../../modules/distribution/distribution.table.ts';
+export * from '../../modules/imports/imports.table.ts';
+export * from '../../modules/notifications/notifications.table.ts';
+export * from '../../modules/tasks/tasks.table.ts';

@@ -7,6 +7,7 @@ import { LanguageMenu } from '@/components/language-menu';
 import { Logo } from '@/components/logo';
 import { ThemeToggle } from '@/components/theme-toggle';
 import { useUpdateProfile } from '@/features/profile/api/update-profile';
+import { NotificationBell } from '@/features/notifications/components/notification-bell';
 import { WorkspaceSwitcher } from '@/features/workspace/components/workspace-switcher';
 import { notifyError } from '@/lib/notify';
 import { accessState, useSession } from '../session';
@@ -57,6 +58,7 @@ export function AppLayout() {
             <WorkspaceSwitcher workspaces={me.workspaces} currentWorkspaceId={me.currentWorkspaceId} />
           </Group>
           <Group gap={6} wrap="nowrap">
+            {access === 'active' ? <NotificationBell /> : null}
             <ThemeToggle onChange={(theme) => updateProfile.mutate({ theme }, { onError: notifyError })} />
             <LanguageMenu onChange={(locale) => updateProfile.mutate({ locale }, { onError: notifyError })} />
             <UserMenu user={user} />

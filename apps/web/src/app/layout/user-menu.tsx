@@ -3,6 +3,7 @@ import { Avatar, Menu, Text, UnstyledButton } from '@mantine/core';
 import { IconLogout, IconUserCircle } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { ReceivingLeadsItem } from '@/features/distribution/components/receiving-leads-item';
 import { useSignOut } from '../session';
 
 export function UserMenu({ user }: { user: UserProfile }) {
@@ -25,6 +26,7 @@ export function UserMenu({ user }: { user: UserProfile }) {
           </Text>
         </Menu.Label>
         <Menu.Divider />
+        <ReceivingLeadsItem userId={user.id} />
         <Menu.Item component={Link} to="/profile" leftSection={<IconUserCircle size={16} />}>
           {t('userMenu.profile')}
         </Menu.Item>

@@ -78,9 +78,13 @@ type CustomFieldFormModalProps = {
   /** Where a new field goes: after the last one. */
   nextPosition: number;
   onClose: () => void;
+  /** Told of a new field once it is saved (e.g. the import wizard maps a column to it). */
+  onCreated?: (created: CustomField) => void;
+  /** The label a new field starts with. */
+  initialLabel?: string;
 };
 
-export function CustomFieldFormModal({ field, nextPosition, onClose }: CustomFieldFormModalProps) {
+export function CustomFieldFormModal({ field, nextPosition, onClose, onCreated, initialLabel }: CustomFieldFormModalProps) {
   const { t } = useTranslation();
   const isPhone = useMediaQuery('(max-width: 36em)');
   const createField = useCreateCustomField();
@@ -89,7 +93,7 @@ export function CustomFieldFormModal({ field, nextPosition, onClose }: CustomFie
   const schemaCheck = field ? zodResolver(updateCustomFieldRequest, toUpdateRequest) : zodResolver(createCustomFieldRequest, toCreateRequest);
   const form = useForm<FieldValues>({
     initialValues: {
-      label: field?.label ?? '',
+      label: field?.label ?? initialLabel ?? '',
       key: field?.key ?? '',
       type: field?.type ?? 'text',
       required: field?.required ?? false,
@@ -119,7 +123,17 @@ export function CustomFieldFormModal({ field, nextPosition, onClose }: CustomFie
       onError: (error: unknown) => applyFormErrors(form, error),
     };
     if (field) updateField.mutate({ fieldId: field.id, ...toUpdateRequest(submitted) }, callbacks);
-    else createField.mutate({ ...toCreateRequest(submitted), position: nextPosition }, callbacks);
+    else
+      createField.mutate(
+        { ...toCreateRequest(submitted), position: nextPosition },
+        {
+          ...callbacks,
+          onSuccess: (created) => {
+            onCreated?.(created);
+            callbacks.onSuccess();
+          },
+        },
+      );
   });
 
   const moveOption = (from: number, to: number) => {

@@ -46,6 +46,8 @@ function changesOf(value: unknown): Change[] {
 }
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+const STOP_REASONS = ['won', 'lost', 'replied', 'user', 'deleted'] as const;
+const stopReasonOf = (value: unknown) => STOP_REASONS.find((r) => r === value) ?? 'user';
 
 const ICONS: Record<string, ReactNode> = {
   created: <IconPlus size={12} />,
@@ -175,6 +177,12 @@ function describe(item: TimelineItem, references: LeadReferences, t: TFunction):
     }
     case 'referral_unmarked':
       return { title: t('referrals.timeline.unmarked') };
+    case 'cadence_started':
+      return { title: t('cadences.timeline.started', { name: textOf(data.cadence) }) };
+    case 'cadence_completed':
+      return { title: t('cadences.timeline.completed', { name: textOf(data.cadence) }) };
+    case 'cadence_stopped':
+      return { title: t('cadences.timeline.stopped', { name: textOf(data.cadence) }), body: t(`cadences.stopReasons.${stopReasonOf(data.reason)}`) };
     default:
       return { title: item.type };
   }
