@@ -70,8 +70,11 @@ test('a lead assigned to an agent shows a toast and the bell count; marking read
   await drawer.getByText('Today').waitFor();
   const item = drawer.getByTestId('notification-item').filter({ hasText: 'Bella Buyer' });
   await item.waitFor();
-  const box = await drawer.getByTestId('notification-item').first().boundingBox();
-  expect(box!.x + box!.width).toBeLessThanOrEqual(375);
+  // The drawer slides in from the right: once it has come to rest, its items fit the phone's width.
+  await eventually(async () => {
+    const box = await drawer.getByTestId('notification-item').first().boundingBox();
+    return box ? box.x + box.width : Infinity;
+  }).toBeLessThanOrEqual(375);
   await item.getByRole('button', { name: 'Mark as read' }).click();
   await eventually(() => ann.getByTestId('notification-count').getAttribute('data-count')).toBe('0');
   await eventually(() => item.getAttribute('data-unread')).toBe('false');
