@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterTaskDone, causeIsFresh, nextStepStartsAt, stepDueAt, stopReasonFor, taskDueAt, whenStepFallsDue } from './cadence-steps.ts';
+import { afterTaskDone, causeIsFresh, isReplyOutcome, nextStepStartsAt, stepDueAt, stopReasonFor, taskDueAt, whenStepFallsDue } from './cadence-steps.ts';
 
 const SP = 'America/Sao_Paulo';
 const NY = 'America/New_York';
@@ -87,5 +87,10 @@ describe('cadence steps', () => {
     const cause = c.now();
     c.advance(2 * HOUR);
     expect(causeIsFresh(cause, created, c.now())).toBe(false);
+  });
+
+  it('takes reached and not interested (keys or words, any case) as the person answering, and nothing else', () => {
+    for (const o of ['reached', 'Reached', 'not_interested', 'Not interested', ' not-interested ']) expect(isReplyOutcome(o)).toBe(true);
+    for (const o of ['no_answer', 'No answer', 'left_message', 'rescheduled', 'done', '', null, undefined]) expect(isReplyOutcome(o)).toBe(false);
   });
 });

@@ -70,6 +70,15 @@ export function stopReasonFor(stageKind: string | null | undefined, deleted: boo
   return null;
 }
 
+/**
+ * Task outcomes that mean the person answered: they were reached, or said they are not interested. A cadence
+ * exists to get an answer, so either ends every running cadence of the lead (reason `replied`), whichever task of
+ * the lead it was, as a submission by the same person (came back) or an inbound message does.
+ */
+export const REPLY_OUTCOMES: ReadonlySet<string> = new Set(['reached', 'not_interested']);
+export const isReplyOutcome = (outcome: string | null | undefined): boolean =>
+  Boolean(outcome && REPLY_OUTCOMES.has(outcome.trim().toLowerCase().replace(/[\s-]+/g, '_')));
+
 /** A stage entry or a new lead starts a cadence only while it is recent and after the cadence existed. */
 export const TRIGGER_MAX_AGE_MS = 60 * 60_000;
 export function causeIsFresh(causeAt: Date, cadenceCreatedAt: Date, now: Date): boolean {

@@ -13,7 +13,7 @@ import { pipelines, pipelineStages } from '../pipelines/pipelines.table.ts';
 import type { Doer, TasksService } from '../tasks/tasks.service.ts';
 import type { TaskRow } from '../tasks/tasks.repository.ts';
 import { tasks as tasksTable } from '../tasks/tasks.table.ts';
-import { afterTaskDone, causeIsFresh, nextStepStartsAt, stopReasonFor, taskDueAt, whenStepFallsDue } from './cadence-steps.ts';
+import { afterTaskDone, causeIsFresh, isReplyOutcome, nextStepStartsAt, stopReasonFor, taskDueAt, whenStepFallsDue } from './cadence-steps.ts';
 import { cadences, leadCadences } from './cadences.table.ts';
 
 export const CADENCE_LEAD_JOB = 'cadences.lead_changed';
@@ -24,15 +24,20 @@ type UpdateInput = z.infer<typeof updateCadenceRequest>;
 type CadenceRow = typeof cadences.$inferSelect;
 type EnrollmentRow = typeof leadCadences.$inferSelect;
 type StopReason = 'won' | 'lost' | 'replied' | 'user' | 'deleted';
-export type LeadChangedJob = { workspaceId: string; leadId: string };
+/** `replied`: the person answered (came back with a new submission, or an inbound message): their cadences stop. */
+export type LeadChangedJob = { workspaceId: string; leadId: string; replied?: boolean };
 export type StepJob = { enrollmentId: string; step: number };
 
 /** What a transaction leaves to do after its commit: queue reminders of new tasks and the timers of next steps. */
 type AfterCommit = { tasks: TaskRow[]; timers: { enrollmentId: string; step: number; at: Date }[] };
 const nothing = (): AfterCommit => ({ tasks: [], timers: [] });
 
-/** Lead events that may mean a stage entry, a new lead from a source, or a won, lost or trashed lead. */
-const LEAD_EVENTS = new Set(['lead.created', 'lead.moved', 'lead.updated', 'lead.deleted']);
+/**
+ * Lead events that may mean a stage entry, a new lead from a source, a won, lost or trashed lead, or an answer
+ * from the person: `lead.updated` with `cameBack` (capture), or `lead.replied` (raised by inbound channels).
+ */
+const LEAD_EVENTS = new Set(['lead.created', 'lead.moved', 'lead.updated', 'lead.deleted', 'lead.replied']);
+const isReplyEvent = (event: ReceivedEvent) => event.type === 'lead.replied' || (event.type === 'lead.updated' && event.data.cameBack === true);
 
 export function createCadencesService(deps: AppDeps, { tasks }: { tasks: TasksService }) {
   const db = deps.database.db;
@@ -176,6 +181,17 @@ export function createCadencesService(deps: AppDeps, { tasks }: { tasks: TasksSe
     return true;
   }
 
+  /** Stops the lead's running cadences because the person answered; returns how many. */
+  async function stopForReply(tx: DbOrTx, doer: Doer, workspaceId: string, leadId: string, at: Date): Promise<number> {
+    const active = await tx
+      .select()
+      .from(leadCadences)
+      .where(and(eq(leadCadences.workspaceId, workspaceId), eq(leadCadences.leadId, leadId), eq(leadCadences.status, 'active')));
+    let stopped = 0;
+    for (const e of active) if (await stopEnrollment(tx, doer, e, 'replied', at)) stopped++;
+    return stopped;
+  }
+
   /**
    * Moves an enrollment from step `from` to the next (or to its end), once: the conditional update on the current
    * step lets one of the completion hook and the timer win. A lead that was won, lost or deleted stops it instead.
@@ -290,6 +306,11 @@ export function createCadencesService(deps: AppDeps, { tasks }: { tasks: TasksSe
 
   // The cadence engine's hook: completing the current step's task moves its cadence on, in the same transaction.
   tasks.onComplete(async (tx, doer, task, at) => {
+    if (task.leadId && isReplyOutcome(task.outcome)) {
+      // The person answered: every running cadence of the lead has done its job (no next step).
+      await stopForReply(tx, doer, task.workspaceId, task.leadId, at);
+      return [];
+    }
     if (!task.enrollmentId || task.cadenceStep === null) return [];
     const [e] = await tx.select().from(leadCadences).where(and(eq(leadCadences.workspaceId, task.workspaceId), eq(leadCadences.id, task.enrollmentId)));
     if (!e) return [];
@@ -410,6 +431,10 @@ export function createCadencesService(deps: AppDeps, { tasks }: { tasks: TasksSe
       const at = deps.now();
       const doer: Doer = { workspaceId: job.workspaceId, userId: null, ip: null };
       const reason = stopReasonFor(lead?.stageKind, !lead || Boolean(lead.deletedAt));
+      if (!reason && lead && job.replied) {
+        await db.transaction(async (tx) => stopForReply(tx, doer, job.workspaceId, job.leadId, at));
+        return 0;
+      }
       if (reason || !lead) {
         if (!lead) return 0;
         const active = await db.select().from(leadCadences).where(and(eq(leadCadences.workspaceId, job.workspaceId), eq(leadCadences.leadId, job.leadId), eq(leadCadences.status, 'active')));
@@ -474,8 +499,9 @@ export function createCadencesService(deps: AppDeps, { tasks }: { tasks: TasksSe
       return deps.events.subscribe((event: ReceivedEvent) => {
         if (!LEAD_EVENTS.has(event.type) || typeof event.data.leadId !== 'string') return;
         const leadId = event.data.leadId;
+        const job: LeadChangedJob = { workspaceId: event.workspaceId, leadId, ...(isReplyEvent(event) ? { replied: true } : {}) };
         void workspaceCares(event.workspaceId)
-          .then((cares) => (cares ? deps.jobs.send<LeadChangedJob>(CADENCE_LEAD_JOB, { workspaceId: event.workspaceId, leadId }, { singletonKey: `${leadId}:${event.type}:${event.at}` }) : null))
+          .then((cares) => (cares ? deps.jobs.send<LeadChangedJob>(CADENCE_LEAD_JOB, job, { singletonKey: `${leadId}:${event.type}:${event.at}` }) : null))
           .catch((err: unknown) => logger.error({ err }, 'cadence trigger not queued'));
       });
     },

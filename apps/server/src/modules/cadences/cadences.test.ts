@@ -223,6 +223,52 @@ describe('follow-up cadences', () => {
     expect(await engine().leadChanged({ workspaceId, leadId: old.id })).toBe(0);
   });
 
+  it('stops when the person answers: a task of the lead completed as reached or not interested, or the person coming back through a form', async () => {
+    const c = await createCadence({ name: 'Until they answer' });
+    // A cadence step completed as "reached": stopped (reason replied), and no next step is created.
+    const lead = await newLead({ firstName: 'Answers' });
+    const e = (await agent.client.post(`/api/v1/leads/${lead.id}/cadences`, { cadenceId: c.id })).json() as Enrollment;
+    expect((await agent.client.post(`/api/v1/tasks/${e.attempts[0]!.taskId}/complete`, { outcome: 'reached', note: 'Wants a visit' })).statusCode).toBe(200);
+    let mine = await cadencesOf(agent.client, lead.id);
+    expect(mine.active).toEqual([]);
+    expect(mine.history[0]).toMatchObject({ status: 'stopped', stopReason: 'replied', tier: 1, attempts: [{ step: 1, status: 'done', outcome: 'reached' }] });
+    expect(await count(`SELECT count(*)::int AS n FROM tasks WHERE lead_id = $1`, [lead.id])).toBe(1);
+    const timeline = (await owner.get(`/api/v1/leads/${lead.id}/timeline?limit=100`)).json().items as { type: string; data: Record<string, unknown> }[];
+    expect(timeline.find((i) => i.type === 'cadence_stopped')?.data).toMatchObject({ reason: 'replied' });
+
+    // Another task of the lead (not a cadence step) completed as "Not interested" stops it too; "No answer" does not.
+    const lead2 = await newLead({ firstName: 'Declines' });
+    await agent.client.post(`/api/v1/leads/${lead2.id}/cadences`, { cadenceId: c.id });
+    const call = async () => {
+      const res = await agent.client.post('/api/v1/tasks', { title: 'Extra call', type: 'call', dueAt: new Date(Date.now() + 3600_000).toISOString(), leadId: lead2.id });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    await agent.client.post(`/api/v1/tasks/${await call()}/complete`, { outcome: 'No answer' });
+    expect((await cadencesOf(agent.client, lead2.id)).active).toHaveLength(1);
+    await agent.client.post(`/api/v1/tasks/${await call()}/complete`, { outcome: 'Not interested' });
+    mine = await cadencesOf(agent.client, lead2.id);
+    expect(mine.active).toEqual([]);
+    expect(mine.history[0]).toMatchObject({ stopReason: 'replied' });
+
+    // The same person submits a form again (capture merges them into their lead): the lead-changed job stops it.
+    const keyRes = await owner.post('/api/v1/api-keys', { name: 'Site' });
+    expect(keyRes.statusCode, keyRes.body).toBe(201);
+    const push = (body: object) => t.app.inject({ method: 'POST', url: '/hooks/intake', headers: { authorization: `Bearer ${keyRes.json().key}` }, payload: body });
+    const first = await push({ firstName: 'Comes', lastName: 'Back', email: 'comes.back@example.com' });
+    expect(first.statusCode, first.body).toBe(201);
+    const leadId = first.json().id as string;
+    const applied = await owner.post(`/api/v1/leads/${leadId}/cadences`, { cadenceId: c.id });
+    expect(applied.statusCode, applied.body).toBe(201);
+    const again = await push({ firstName: 'Comes', email: 'comes.back@example.com', source: 'Website' });
+    expect(again.json()).toMatchObject({ outcome: 'came_back', id: leadId });
+    const queued = () =>
+      t.deps.database.query<{ data: { replied?: boolean } }>(`SELECT data FROM pgboss.job WHERE name = $1 AND data->>'leadId' = $2`, [CADENCE_LEAD_JOB, leadId]);
+    await expect.poll(async () => (await queued()).rows.some((r) => r.data.replied === true), { timeout: 5000 }).toBe(true);
+    expect(await engine().leadChanged({ workspaceId, leadId, replied: true })).toBe(0);
+    expect((await cadencesOf(owner, leadId)).history[0]).toMatchObject({ status: 'stopped', stopReason: 'replied' });
+  });
+
   it('stops by hand; keeps cadences to members who may see the lead and to their workspace', async () => {
     const c = await createCadence({ name: 'Stoppable' });
     const lead = await newLead({ firstName: 'Stop' });

@@ -15,6 +15,8 @@ import { TaskFormModal } from './task-form-modal';
 import { formatDay, zonedParts } from '../utils/zoned';
 
 const OUTCOMES = ['reached', 'no_answer', 'left_message', 'rescheduled', 'not_interested', 'done'] as const;
+/** The outcomes that mean the person answered: the server stops the lead's cadences (cadence-steps.ts). */
+const REPLY_OUTCOMES = new Set<string>(['reached', 'not_interested']);
 const PRIORITY_COLOR: Record<TaskItem['priority'], string> = { low: 'gray', normal: 'blue', high: 'orange', urgent: 'red' };
 
 /** One queue of tasks with quick actions: complete (with an outcome) or reopen. */
@@ -123,7 +125,13 @@ export function CompleteModal({ task, onClose }: { task: TaskItem | null; onClos
     <Modal opened={Boolean(task)} onClose={onClose} title={t('tasks.completeTitle', { title: task?.title ?? '' })}>
       <form onSubmit={submit} noValidate>
         <Stack>
-          <Select label={t('tasks.fields.outcome')} allowDeselect={false} data={OUTCOMES.map((v) => ({ value: v, label: t(`tasks.outcomes.${v}`) }))} {...form.getInputProps('outcome')} />
+          <Select
+            label={t('tasks.fields.outcome')}
+            allowDeselect={false}
+            data={OUTCOMES.map((v) => ({ value: v, label: t(`tasks.outcomes.${v}`) }))}
+            description={task?.lead && REPLY_OUTCOMES.has(form.values.outcome) ? t('tasks.outcomeStopsCadences') : undefined}
+            {...form.getInputProps('outcome')}
+          />
           <Textarea label={t('tasks.fields.note')} autosize minRows={2} {...form.getInputProps('note')} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
