@@ -232,7 +232,7 @@ async function ingestForWorkspace(tx: DbOrTx, repo: CaptureRepository, at: Date,
     campaign: p.input.campaign,
     submission: p.input.submission,
   }));
-  const assigned = newLeads.length ? await distributeNewLeads(tx, newLeads, at) : new Map<string, string>();
+  const assigned = newLeads.length ? await distributeNewLeads(tx, newLeads, at, { newPeople: merge }) : new Map<string, string>();
 
   return plans.map((plan): IngestOutcome => {
     const origin = plan.p.input.origin;

@@ -145,4 +145,44 @@ describe('lead distribution in batches', () => {
     expect(d?.reason).not.toBe('existing_owner');
     expect(d?.owner?.id).not.toBe(w.agents[3]);
   });
+
+  it('keeps assignment counts (caps, received today) equal to the assignments made, by rules, by hand and after deletions, per local day', async () => {
+    // The counts a trigger keeps on assignments against the counts of the assignments themselves, per workspace.
+    const compare = async (workspaceId: string) => {
+      const kept = await t.deps.database.query<{ user_id: string; rule_key: string; day: string; n: number }>(
+        `SELECT user_id, rule_key::text, day::text, n FROM assignment_counts WHERE workspace_id = $1 AND n > 0 ORDER BY 1, 2, 3`,
+        [workspaceId],
+      );
+      const actual = await t.deps.database.query<{ user_id: string; rule_key: string; day: string; n: number }>(
+        `SELECT a.to_user_id AS user_id, coalesce(a.rule_id, '00000000-0000-0000-0000-000000000000'::uuid)::text AS rule_key,
+                (a.at AT TIME ZONE w.time_zone)::date::text AS day, count(*)::int AS n
+           FROM assignments a JOIN workspaces w ON w.id = a.workspace_id
+          WHERE a.workspace_id = $1 AND a.to_user_id IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+        [workspaceId],
+      );
+      expect(kept.rows.map((r) => ({ ...r, n: Number(r.n) }))).toEqual(actual.rows.map((r) => ({ ...r, n: Number(r.n) })));
+      return actual.rows.length;
+    };
+    const w = ws[1]!;
+    owner.workspaceId = w.id;
+    // Late evening in São Paulo is already tomorrow in UTC: counts go by the workspace's own date.
+    await t.deps.database.query(`UPDATE workspaces SET time_zone = 'America/Sao_Paulo' WHERE id = $1`, [w.id]);
+    const leads = await waitingLeads(w, ['Other', 'Other', 'Spring']);
+    await t.deps.database.db.transaction((tx) => distributeLeads(tx, { workspaceId: w.id, leadIds: leads, at: new Date('2026-03-11T01:30:00Z') }));
+    // By hand: one lead, then a bulk change of owner.
+    const [l1, l2] = leads as [string, string];
+    const v = (await owner.get(`/api/v1/leads/${l1}`)).json().version;
+    expect((await owner.patch(`/api/v1/leads/${l1}`, { ownerId: w.agents[0], version: v })).statusCode).toBe(200);
+    const bulk = await owner.post('/api/v1/leads/bulk', { selection: { ids: [l1, l2] }, action: { type: 'assign', ownerId: w.agents[1] } });
+    expect(bulk.statusCode, bulk.body).toBe(200);
+    expect(await compare(w.id)).toBeGreaterThan(0);
+    const day = await t.deps.database.query<{ day: string }>(`SELECT DISTINCT day::text FROM assignment_counts WHERE workspace_id = $1 AND rule_key <> '00000000-0000-0000-0000-000000000000'`, [w.id]);
+    expect(day.rows.map((r) => r.day)).toContain('2026-03-10');
+    expect(day.rows.map((r) => r.day)).not.toContain('2026-03-11');
+    // A lead deleted for good takes its assignments, and their counts, with it.
+    await t.deps.database.query('DELETE FROM leads WHERE id = $1', [l1]);
+    await compare(w.id);
+    // The other workspace's counts are its own.
+    await compare(ws[0]!.id);
+  });
 });

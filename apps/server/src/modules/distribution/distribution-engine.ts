@@ -37,6 +37,12 @@ export function wallClock(now: Date, timeZone: string): { weekday: number; time:
   return { weekday, time: iso.slice(11, 16), day };
 }
 
+/** Today's and this week's first local dates (YYYY-MM-DD, weeks from Monday) in the zone: what assignment counts are kept by. */
+export function periodDays(now: Date, timeZone: string): { day: string; weekStartDay: string } {
+  const { weekday, day } = wallClock(now, timeZone);
+  return { day, weekStartDay: addDays(day, 1 - weekday) };
+}
+
 /** Start of today and of this ISO week (Monday) in the zone, for daily and weekly caps. */
 export function periodStarts(now: Date, timeZone: string): { dayStart: Date; weekStart: Date } {
   const { weekday, day } = wallClock(now, timeZone);

@@ -8,6 +8,7 @@ import { distributionRepository as repo, type RuleWithMembers } from './distribu
 import { wallClock } from './distribution-engine.ts';
 import { assignments, leadOffers, type WorkingHours } from './distribution.table.ts';
 import type { BusEvent } from '../../platform/events/event-bus.ts';
+import { timed } from '../../platform/timing/timing.ts';
 
 export type AssignmentReason = 'rule' | 'existing_owner' | 'fallback' | 'unassigned' | 'claim' | 'sla' | 'manual';
 export type TraceStep = { ruleId: string; name: string; outcome: 'no_match' | 'nobody_available' | 'picked' | 'manual' | 'fallback' | 'offered' };
@@ -34,6 +35,11 @@ type Options = {
   dryRun?: boolean;
   /** Only rules after this priority (an expired offer falling through to the next rule). */
   afterPriority?: number;
+  /**
+   * The caller has just looked for these leads' people among the workspace's live leads and found none (capture
+   * merges a known person into their lead, so what it creates is a new person): no returning-person look-up.
+   */
+  newPeople?: boolean;
 };
 
 /**
@@ -48,15 +54,15 @@ export async function distributeLeads(tx: DbOrTx, opts: Options): Promise<Distri
   if (!opts.leadIds.length) return [];
   // One distribution at a time per workspace (any instance): caps and loads read across rules stay exact, and
   // pointer locks are never taken in two orders. Capture already holds its own workspace lock before this one.
-  if (!dryRun) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`distribution:${workspaceId}`}, 0))`);
-  const rules = (await repo.rules(tx, workspaceId, { enabledOnly: true })).filter((r) => opts.afterPriority === undefined || r.priority > opts.afterPriority);
+  if (!dryRun) await timed('distribution.lock', opts.leadIds.length, () => tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`distribution:${workspaceId}`}, 0))`));
+  const rules = (await timed('distribution.rules', opts.leadIds.length, () => repo.rules(tx, workspaceId, { enabledOnly: true }))).filter((r) => opts.afterPriority === undefined || r.priority > opts.afterPriority);
   if (!rules.length) {
     const leadIds = await repo.unownedLeads(tx, workspaceId, opts.leadIds);
     return leadIds.map((leadId) => ({ leadId, owner: null, rule: null, reason: null, trace: [] }));
   }
 
   // Every rule's conditions against every lead, and which leads are still unowned, in one statement.
-  const { timeZone, customFields } = await repo.queryContext(tx, workspaceId);
+  const { timeZone, customFields } = await timed('distribution.context', opts.leadIds.length, () => repo.queryContext(tx, workspaceId));
   const ctx: LeadQueryContext = { userId: null, timeZone, now: at, customFields };
   const compiled = rules.map((rule) => {
     try {
@@ -66,17 +72,20 @@ export async function distributeLeads(tx: DbOrTx, opts: Options): Promise<Distri
       return { id: rule.id, conditions: null };
     }
   });
-  const byLead = await repo.matchRules(tx, workspaceId, opts.leadIds, compiled);
+  const byLead = await timed('distribution.match', opts.leadIds.length, () => repo.matchRules(tx, workspaceId, opts.leadIds, compiled));
   const leadIds = [...byLead.keys()];
   if (!leadIds.length) return [];
   const matches = new Map<string, Set<string>>(rules.map((r) => [r.id, new Set(leadIds.filter((id) => byLead.get(id)!.has(r.id)))]));
 
   // Groups, pointers and counts are read once for the whole batch and kept in memory (ADR 011, "Batches").
   const batch = new DistributionBatch(tx, workspaceId, at, timeZone, dryRun);
-  await batch.prefetch(rules.filter((r) => matches.get(r.id)!.size));
+  await timed('distribution.prefetch', leadIds.length, () => batch.prefetch(rules.filter((r) => matches.get(r.id)!.size)));
   // The person's earlier owner, for every lead at once (leads of one batch are different people: capture and
   // imports merge repeats first).
-  const existing = rules.some((r) => r.existingOwner) ? await repo.existingOwnerPersons(tx, workspaceId, leadIds) : new Map<string, Person>();
+  const existing =
+    !opts.newPeople && rules.some((r) => r.existingOwner)
+      ? await timed('distribution.returning_person', leadIds.length, () => repo.existingOwnerPersons(tx, workspaceId, leadIds))
+      : new Map<string, Person>();
   const out: Distributed[] = [];
   const writes: AssignmentWrite[] = [];
   for (const leadId of leadIds) {
@@ -86,8 +95,8 @@ export async function distributeLeads(tx: DbOrTx, opts: Options): Promise<Distri
     out.push(result);
   }
   // Owners, records, timeline, audit and SLA clocks of the whole batch: a fixed number of statements.
-  await recordAssignments(tx, workspaceId, writes, at);
-  await batch.flush();
+  await timed('distribution.record', writes.length, () => recordAssignments(tx, workspaceId, writes, at));
+  await timed('distribution.flush', leadIds.length, () => batch.flush());
   return out;
 }
 

@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../platform/db/client.ts';
-import { type Candidate, eligibleCandidates, periodStarts, pickAgent, type RotationState, type Strategy } from './distribution-engine.ts';
+import { timed } from '../../platform/timing/timing.ts';
+import { type Candidate, eligibleCandidates, periodDays, pickAgent, type RotationState, type Strategy } from './distribution-engine.ts';
 import { distributionRepository as repo, type RuleWithMembers } from './distribution.repository.ts';
 
 type Person = { id: string; name: string };
@@ -22,7 +23,7 @@ export class DistributionBatch {
   private readonly groups = new Map<string, Candidate[]>();
   /** Loads per user, shared by every rule that measures them the same way (a pick by one rule loads the agent in all). */
   private readonly loads: Record<Measure, Map<string, number>> = { open_leads: new Map(), received_today: new Map() };
-  private readonly periods: { dayStart: Date; weekStart: Date };
+  private readonly periods: { day: string; weekStartDay: string };
 
   constructor(
     private readonly tx: DbOrTx,
@@ -31,7 +32,7 @@ export class DistributionBatch {
     private readonly timeZone: string,
     private readonly dryRun: boolean,
   ) {
-    this.periods = periodStarts(at, timeZone);
+    this.periods = periodDays(at, timeZone);
   }
 
   /**
@@ -43,7 +44,7 @@ export class DistributionBatch {
     const withGroups = rules.filter((r) => r.members.length);
     if (!this.dryRun) {
       const missing = withGroups.map((r) => r.id).filter((id) => !this.pointers.has(id));
-      const states = await repo.lockPointers(this.tx, this.workspaceId, missing);
+      const states = await timed('distribution.pointers', missing.length, () => repo.lockPointers(this.tx, this.workspaceId, missing));
       for (const id of missing) this.pointers.set(id, { state: states.get(id) ?? { lastUserId: null, credits: {} }, picks: 0 });
     }
     await this.loadGroups(withGroups.map((r) => ({ rule: r, measure: measureOf(r, r.strategy) })).filter((x) => !this.groups.has(groupKey(x.rule, x.measure))));
@@ -51,7 +52,7 @@ export class DistributionBatch {
 
   private async loadGroups(wanted: { rule: RuleWithMembers; measure: Measure | null }[]): Promise<void> {
     if (!wanted.length) return;
-    const states = await repo.groupStates(
+    const states = await timed('distribution.groups', wanted.length, () => repo.groupStates(
       this.tx,
       this.workspaceId,
       wanted.map(({ rule, measure }) => ({
@@ -62,7 +63,7 @@ export class DistributionBatch {
         load: measure && rule.members.some((m) => !this.loads[measure].has(m.userId)) ? measure : null,
       })),
       this.periods,
-    );
+    ));
     for (const { rule, measure } of wanted) {
       const state = states.get(rule.id) ?? new Map();
       if (measure) for (const m of rule.members) if (!this.loads[measure].has(m.userId) && state.has(m.userId)) this.loads[measure].set(m.userId, state.get(m.userId)!.load);

@@ -241,65 +241,74 @@ export const distributionRepository = {
 
 
   /**
-   * What the engine needs of several groups, in one statement: for each rule, each member's availability, the
-   * leads this rule gave them today and this week (only when the rule has that cap), and their load (only for
-   * least-loaded: open leads, or leads received since the start of the day by any rule or hand).
-   * Returns rule id → user id → state.
+   * What the engine needs of several groups, in one round trip: each member's availability; the leads each rule
+   * gave each member today and this week, read from `assignment_counts` (kept by triggers on `assignments`, ADR
+   * 022: a few rows per member, not the period's assignments); their load for least-loaded — leads received today
+   * by any rule or hand (the same counts), or open leads (counted on `leads`). Periods are local dates in the
+   * workspace's time zone, as the counts are kept. Returns rule id → user id → state.
    */
   async groupStates(
     tx: DbOrTx,
     workspaceId: string,
     specs: { ruleId: string; userIds: string[]; daily: boolean; weekly: boolean; load: 'open_leads' | 'received_today' | null }[],
-    periods: { dayStart: Date; weekStart: Date },
+    periods: { day: string; weekStartDay: string },
   ): Promise<Map<string, Map<string, GroupMemberState>>> {
     const out = new Map<string, Map<string, GroupMemberState>>();
     const wanted = specs.filter((o) => o.userIds.length);
     for (const o of specs) out.set(o.ruleId, new Map());
     if (!wanted.length) return out;
-    const day = periods.dayStart.toISOString();
-    const week = periods.weekStart.toISOString();
-    const zero = sql`0::bigint`;
-    const parts = wanted.map((o) => {
-      const ids = sql`ARRAY[${sql.join(o.userIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
-      const today = o.daily
-        ? sql`(SELECT count(*) FROM assignments a WHERE a.workspace_id = ${workspaceId} AND a.rule_id = ${o.ruleId} AND a.to_user_id = g.user_id AND a.at >= ${day}::timestamptz)`
-        : zero;
-      const thisWeek = o.weekly
-        ? sql`(SELECT count(*) FROM assignments a WHERE a.workspace_id = ${workspaceId} AND a.rule_id = ${o.ruleId} AND a.to_user_id = g.user_id AND a.at >= ${week}::timestamptz)`
-        : zero;
-      const load =
-        o.load === 'open_leads'
-          ? sql`(SELECT count(*) FROM leads l LEFT JOIN pipeline_stages s ON s.id = l.stage_id
-                 WHERE l.workspace_id = ${workspaceId} AND l.owner_id = g.user_id AND l.deleted_at IS NULL AND (s.kind IS NULL OR s.kind = 'open'))`
-          : o.load === 'received_today'
-            ? sql`(SELECT count(*) FROM assignments a WHERE a.workspace_id = ${workspaceId} AND a.to_user_id = g.user_id AND a.at >= ${day}::timestamptz)`
-            : zero;
-      return sql`(SELECT ${o.ruleId}::text AS rule_id, g.user_id, av.user_id IS NOT NULL AS has_availability, av.paused, av.working_hours, av.out_of_office, av.updated_at,
-                    ${today} AS today, ${thisWeek} AS week, ${load} AS load
-                  FROM unnest(${ids}) AS g(user_id)
-                  LEFT JOIN agent_availability av ON av.workspace_id = ${workspaceId} AND av.user_id = g.user_id)`;
-    });
-    const rows = rowsOf<{
-      rule_id: string;
-      user_id: string;
-      has_availability: boolean;
-      paused: boolean | null;
-      working_hours: AvailabilityRow['workingHours'];
-      out_of_office: AvailabilityRow['outOfOffice'] | null;
-      updated_at: string | Date | null;
-      today: string | number;
-      week: string | number;
-      load: string | number;
-    }>(await tx.execute(sql.join(parts, sql` UNION ALL `)));
-    for (const r of rows) {
-      out.get(r.rule_id)?.set(r.user_id, {
-        availability: r.has_availability
-          ? { workspaceId, userId: r.user_id, paused: Boolean(r.paused), workingHours: r.working_hours ?? null, outOfOffice: r.out_of_office ?? [], updatedAt: new Date(r.updated_at ?? 0) }
-          : null,
-        today: Number(r.today),
-        week: Number(r.week),
-        load: Number(r.load),
-      });
+    const uuids = (values: string[]) => sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::uuid[]`;
+    const everyone = [...new Set(wanted.flatMap((o) => o.userIds))];
+    const counted = [...new Set(wanted.filter((o) => o.daily || o.weekly || o.load === 'received_today').flatMap((o) => o.userIds))];
+    const openLoad = [...new Set(wanted.filter((o) => o.load === 'open_leads').flatMap((o) => o.userIds))];
+    const since = wanted.some((o) => o.weekly) ? periods.weekStartDay : periods.day;
+    const none = sql`'[]'::json`;
+    const [row] = rowsOf<{ availability: unknown; counts: unknown; open: unknown }>(
+      await tx.execute(sql`
+        SELECT
+          (SELECT coalesce(json_agg(json_build_object('user_id', av.user_id, 'paused', av.paused, 'working_hours', av.working_hours,
+                    'out_of_office', av.out_of_office, 'updated_at', av.updated_at)), '[]'::json)
+             FROM agent_availability av WHERE av.workspace_id = ${workspaceId} AND av.user_id = ANY(${uuids(everyone)})) AS availability,
+          ${
+            counted.length
+              ? sql`(SELECT coalesce(json_agg(json_build_object('user_id', c.user_id, 'rule_key', c.rule_key, 'day', c.day, 'n', c.n)), '[]'::json)
+                       FROM assignment_counts c WHERE c.workspace_id = ${workspaceId} AND c.user_id = ANY(${uuids(counted)}) AND c.day >= ${since}::date AND c.n > 0)`
+              : none
+          } AS counts,
+          ${
+            openLoad.length
+              ? sql`(SELECT coalesce(json_agg(json_build_object('user_id', x.owner_id, 'n', x.n)), '[]'::json) FROM (
+                       SELECT l.owner_id, count(*) AS n FROM leads l LEFT JOIN pipeline_stages s ON s.id = l.stage_id
+                       WHERE l.workspace_id = ${workspaceId} AND l.owner_id = ANY(${uuids(openLoad)}) AND l.deleted_at IS NULL AND (s.kind IS NULL OR s.kind = 'open')
+                       GROUP BY l.owner_id) x)`
+              : none
+          } AS open`),
+    );
+    const json = <T>(v: unknown): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : ((v as T[] | null) ?? []));
+    const availability = new Map(
+      json<{ user_id: string; paused: boolean; working_hours: AvailabilityRow['workingHours']; out_of_office: AvailabilityRow['outOfOffice'] | null; updated_at: string }>(
+        row?.availability,
+      ).map((a) => [
+        a.user_id,
+        { workspaceId, userId: a.user_id, paused: Boolean(a.paused), workingHours: a.working_hours ?? null, outOfOffice: a.out_of_office ?? [], updatedAt: new Date(a.updated_at) },
+      ]),
+    );
+    const counts = json<{ user_id: string; rule_key: string; day: string; n: number }>(row?.counts);
+    const open = new Map(json<{ user_id: string; n: number | string }>(row?.open).map((o) => [o.user_id, Number(o.n)]));
+    const sum = (pick: (c: (typeof counts)[number]) => boolean) => {
+      const m = new Map<string, number>();
+      for (const c of counts) if (pick(c)) m.set(c.user_id, (m.get(c.user_id) ?? 0) + Number(c.n));
+      return m;
+    };
+    const receivedToday = sum((c) => c.day >= periods.day);
+    for (const o of wanted) {
+      const today = o.daily ? sum((c) => c.rule_key === o.ruleId && c.day >= periods.day) : new Map<string, number>();
+      const week = o.weekly ? sum((c) => c.rule_key === o.ruleId && c.day >= periods.weekStartDay) : new Map<string, number>();
+      const load = o.load === 'open_leads' ? open : o.load === 'received_today' ? receivedToday : new Map<string, number>();
+      const states = out.get(o.ruleId)!;
+      for (const userId of o.userIds) {
+        states.set(userId, { availability: availability.get(userId) ?? null, today: today.get(userId) ?? 0, week: week.get(userId) ?? 0, load: load.get(userId) ?? 0 });
+      }
     }
     return out;
   },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.table.ts';
 import { leads } from '../leads/leads.table.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
@@ -135,6 +135,31 @@ export const assignments = pgTable(
     index('assignments_ws_rule_user_idx').on(t.workspaceId, t.ruleId, t.toUserId, t.at),
     index('assignments_ws_user_idx').on(t.workspaceId, t.toUserId, t.at).where(sql`to_user_id IS NOT NULL`),
   ],
+);
+
+/** `assignment_counts.rule_key` of assignments made by no rule (manual changes of owner). */
+export const NO_RULE_KEY = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * How many leads each agent received per rule and per day (the workspace's local date), kept by triggers on
+ * `assignments` (migration 0021, ADR 022): caps and "fewest received today" read a handful of rows here instead of
+ * counting the day's or week's assignments on every batch.
+ */
+export const assignmentCounts = pgTable(
+  'assignment_counts',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The rule that gave the leads, or NO_RULE_KEY. */
+    ruleKey: uuid('rule_key').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId, t.day, t.ruleKey] })],
 );
 
 /**
