@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../platform/db/client.ts';
 import type { AppDeps } from '../../platform/http/types.ts';
 import { activities, leads } from '../leads/leads.table.ts';
 import { compileLeadFilters, type LeadQueryContext } from '../leads/lead-query.ts';
-import { DistributionBatch } from './distribution.batch.ts';
+import { DistributionBatch, type PointerSave } from './distribution.batch.ts';
 import { distributionRepository as repo, type RuleWithMembers } from './distribution.repository.ts';
 import { wallClock } from './distribution-engine.ts';
 import { assignments, leadOffers, type WorkingHours } from './distribution.table.ts';
@@ -54,15 +54,16 @@ export async function distributeLeads(tx: DbOrTx, opts: Options): Promise<Distri
   if (!opts.leadIds.length) return [];
   // One distribution at a time per workspace (any instance): caps and loads read across rules stay exact, and
   // pointer locks are never taken in two orders. Capture already holds its own workspace lock before this one.
-  if (!dryRun) await timed('distribution.lock', opts.leadIds.length, () => tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`distribution:${workspaceId}`}, 0))`));
-  const rules = (await timed('distribution.rules', opts.leadIds.length, () => repo.rules(tx, workspaceId, { enabledOnly: true }))).filter((r) => opts.afterPriority === undefined || r.priority > opts.afterPriority);
+  // The lock, the rules with their groups and what conditions compile against come in one round trip.
+  const setup = await timed('distribution.setup', opts.leadIds.length, () => repo.setup(tx, workspaceId, !dryRun));
+  const rules = setup.rules.filter((r) => opts.afterPriority === undefined || r.priority > opts.afterPriority);
   if (!rules.length) {
     const leadIds = await repo.unownedLeads(tx, workspaceId, opts.leadIds);
     return leadIds.map((leadId) => ({ leadId, owner: null, rule: null, reason: null, trace: [] }));
   }
 
   // Every rule's conditions against every lead, and which leads are still unowned, in one statement.
-  const { timeZone, customFields } = await timed('distribution.context', opts.leadIds.length, () => repo.queryContext(tx, workspaceId));
+  const { timeZone, customFields } = setup;
   const ctx: LeadQueryContext = { userId: null, timeZone, now: at, customFields };
   const compiled = rules.map((rule) => {
     try {
@@ -94,9 +95,9 @@ export async function distributeLeads(tx: DbOrTx, opts: Options): Promise<Distri
     else if (!dryRun && result.reason) writes.push({ leadId, from: null, to: result.owner, rule: result.rule, reason: result.reason, by: null, slaMinutes: result.slaMinutes ?? null });
     out.push(result);
   }
-  // Owners, records, timeline, audit and SLA clocks of the whole batch: a fixed number of statements.
-  await timed('distribution.record', writes.length, () => recordAssignments(tx, workspaceId, writes, at));
-  await timed('distribution.flush', leadIds.length, () => batch.flush());
+  // Owners, records, timeline, audit and SLA clocks of the whole batch, whatever its size,
+  // and the moved rotation pointers, in one statement.
+  await timed('distribution.record', writes.length, () => recordAssignments(tx, workspaceId, writes, at, batch.moved()));
   return out;
 }
 
@@ -218,11 +219,11 @@ export async function recordAssignment(tx: DbOrTx, workspaceId: string, w: Assig
  * new owners' SLA clocks (ADR 012; an SLA reassignment counts one more). One round trip matters here: it runs
  * inside capture's storing transaction, under the workspace's distribution lock.
  */
-export async function recordAssignments(tx: DbOrTx, workspaceId: string, writes: AssignmentWrite[], at: Date): Promise<void> {
-  if (!writes.length) return;
-  if (new Set(writes.map((w) => w.leadId)).size !== writes.length) {
+export async function recordAssignments(tx: DbOrTx, workspaceId: string, writes: AssignmentWrite[], at: Date, pointers: PointerSave[] = []): Promise<void> {
+  if (!writes.length || new Set(writes.map((w) => w.leadId)).size !== writes.length) {
     // One statement cannot change a row twice: the same lead twice is written in order, one at a time.
     for (const w of writes) await recordAssignments(tx, workspaceId, [w], at);
+    await repo.savePointers(tx, workspaceId, pointers, at);
     return;
   }
   const via = (w: AssignmentWrite) => (w.rule ? { ruleId: w.rule.id, ruleName: w.rule.name, strategy: w.rule.strategy, reason: w.reason } : { reason: w.reason });
@@ -263,6 +264,12 @@ export async function recordAssignments(tx: DbOrTx, workspaceId: string, writes:
     audited AS (
       INSERT INTO audit_log (workspace_id, actor_id, action, entity_type, entity_id, old_values, new_values)
       SELECT ${workspaceId}::uuid, by_id, 'lead.assign', 'lead', lead_id::text, audit_old, audit_new FROM w WHERE to_id IS NOT NULL
+    ),
+    moved AS (
+      UPDATE distribution_pointers p SET last_user_id = v.last_user_id, credits = v.credits, assigned_count = p.assigned_count + v.picks, updated_at = ${when}::timestamptz
+      FROM jsonb_to_recordset(${JSON.stringify(pointers.map((p) => ({ rule_id: p.ruleId, last_user_id: p.state.lastUserId, credits: p.state.credits, picks: p.picks })))}::jsonb)
+        AS v(rule_id uuid, last_user_id uuid, credits jsonb, picks int)
+      WHERE p.rule_id = v.rule_id AND p.workspace_id = ${workspaceId}::uuid
     )
     INSERT INTO lead_speed (lead_id, workspace_id, owner_id, rule_id, assigned_at, sla_due_at, reassignments)
     SELECT lead_id, ${workspaceId}::uuid, to_id, rule_id, ${when}::timestamptz, sla_due_at, sla_reassignment FROM w WHERE to_id IS NOT NULL

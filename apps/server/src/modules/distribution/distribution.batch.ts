@@ -4,6 +4,7 @@ import { type Candidate, eligibleCandidates, periodDays, pickAgent, type Rotatio
 import { distributionRepository as repo, type RuleWithMembers } from './distribution.repository.ts';
 
 type Person = { id: string; name: string };
+export type PointerSave = { ruleId: string; state: RotationState; picks: number };
 type Measure = 'open_leads' | 'received_today';
 
 const measureOf = (rule: RuleWithMembers, strategy: string): Measure | null => (strategy === 'least_loaded' ? (rule.loadMeasure as Measure) : null);
@@ -150,10 +151,14 @@ export class DistributionBatch {
     return p;
   }
 
+  /** The moved pointers, to be written back (by `flush()`, or by the caller's own statement); none when dry. */
+  moved(): PointerSave[] {
+    if (this.dryRun) return [];
+    return [...this.pointers].filter(([, p]) => p.picks).map(([ruleId, p]) => ({ ruleId, state: p.state, picks: p.picks }));
+  }
+
   /** Writes every moved pointer back, in one statement; nothing when dry. */
   async flush(): Promise<void> {
-    if (this.dryRun) return;
-    const saves = [...this.pointers].filter(([, p]) => p.picks).map(([ruleId, p]) => ({ ruleId, state: p.state, picks: p.picks }));
-    await repo.savePointers(this.tx, this.workspaceId, saves, this.at);
+    await repo.savePointers(this.tx, this.workspaceId, this.moved(), this.at);
   }
 }

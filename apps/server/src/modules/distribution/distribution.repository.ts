@@ -75,6 +75,47 @@ export const distributionRepository = {
     }));
   },
 
+  /**
+   * The hot path's set-up in one round trip: the workspace's distribution lock (taken when `lock`), its enabled
+   * rules in priority order with their groups (as `rules()` gives them), its time zone and its lead custom field
+   * definitions (what conditions compile against). The lock is taken by the same statement that reads the rules,
+   * so they may predate a rule change committed while it waited: changes of rules are not serialised with
+   * distribution anyway; the state that is (pointers, counts) is read after the lock by later statements.
+   */
+  async setup(tx: DbOrTx, workspaceId: string, lock: boolean): Promise<{ rules: RuleWithMembers[]; timeZone: string; customFields: Map<string, LeadFieldDefinition> }> {
+    type MemberJson = { user_id: string; name: string; position: number; weight: number; status: string | null };
+    const [row] = rowsOf<{ locked: unknown; time_zone: string | null; fields: unknown; rules: unknown; cols: unknown }>(
+      await tx.execute(sql`
+        SELECT ${lock ? sql`pg_advisory_xact_lock(hashtextextended(${`distribution:${workspaceId}`}, 0))` : sql`NULL`} AS locked,
+          w.time_zone,
+          (SELECT coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options)), '[]'::json)
+             FROM custom_fields f WHERE f.workspace_id = w.id AND f.entity = 'lead' AND f.deleted_at IS NULL) AS fields,
+          (SELECT coalesce(json_agg(to_jsonb(r) || jsonb_build_object('members', (
+              SELECT coalesce(jsonb_agg(jsonb_build_object('user_id', m.user_id, 'name', u.name, 'position', m.position, 'weight', m.weight, 'status', ms.status)
+                                        ORDER BY m.position), '[]'::jsonb)
+                FROM distribution_rule_members m
+                JOIN users u ON u.id = m.user_id
+                LEFT JOIN memberships ms ON ms.workspace_id = m.workspace_id AND ms.user_id = m.user_id
+               WHERE m.workspace_id = w.id AND m.rule_id = r.id)) ORDER BY r.priority), '[]'::json)
+             FROM distribution_rules r WHERE r.workspace_id = w.id AND r.enabled) AS rules
+        FROM workspaces w WHERE w.id = ${workspaceId}`),
+    );
+    const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+    const fields = json<LeadFieldDefinition[] | null>(row?.fields) ?? [];
+    const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const rules = (json<Record<string, unknown>[] | null>(row?.rules) ?? []).map((r) => {
+      const rule = Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'members').map(([k, v]) => [camel(k), v])) as Record<string, unknown>;
+      rule.createdAt = new Date(rule.createdAt as string);
+      rule.updatedAt = new Date(rule.updatedAt as string);
+      const members = (r.members as MemberJson[] | null) ?? [];
+      return {
+        ...(rule as RuleRow),
+        members: members.map((m) => ({ ruleId: rule.id as string, userId: m.user_id, name: m.name, position: m.position, weight: m.weight, active: m.status === 'active' })),
+      };
+    });
+    return { rules, timeZone: row?.time_zone ?? 'UTC', customFields: new Map(fields.map((f) => [f.key, f])) };
+  },
+
   /** Which of these leads match the compiled conditions. */
   async matchingLeads(tx: DbOrTx, workspaceId: string, leadIds: string[], conditions: SQL[]): Promise<Set<string>> {
     if (!leadIds.length) return new Set();
