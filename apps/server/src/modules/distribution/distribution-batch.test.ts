@@ -185,4 +185,50 @@ describe('lead distribution in batches', () => {
     // The other workspace's counts are its own.
     await compare(ws[0]!.id);
   });
+
+  it('keeps each owner’s open-lead count equal to their live leads in open stages, through creation, moves, trash, bulk changes, deletion and a stage changing kind', async () => {
+    const w = ws[0]!;
+    owner.workspaceId = w.id;
+    const compare = async () => {
+      const kept = await t.deps.database.query<{ user_id: string; n: number }>(`SELECT user_id, n FROM owner_open_leads WHERE workspace_id = $1 AND n <> 0 ORDER BY 1`, [w.id]);
+      const actual = await t.deps.database.query<{ user_id: string; n: number }>(
+        `SELECT l.owner_id AS user_id, count(*)::int AS n FROM leads l LEFT JOIN pipeline_stages s ON s.id = l.stage_id
+          WHERE l.workspace_id = $1 AND l.owner_id IS NOT NULL AND l.deleted_at IS NULL AND (s.kind IS NULL OR s.kind = 'open') GROUP BY 1 ORDER BY 1`,
+        [w.id],
+      );
+      expect(kept.rows.map((r) => [r.user_id, Number(r.n)])).toEqual(actual.rows.map((r) => [r.user_id, Number(r.n)]));
+    };
+    const pipeline = (await owner.get('/api/v1/pipelines')).json().pipelines[0] as { id: string; stages: { id: string; name: string; kind: string }[] };
+    const stage = (kind: string) => pipeline.stages.find((x) => x.kind === kind)!.id;
+    const create = async (ownerId: string | null) => {
+      const res = await owner.post('/api/v1/leads', { firstName: 'Counted', ownerId });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const [a1, a2, a3] = w.agents as [string, string, string];
+    const ids = [await create(a1), await create(a1), await create(a2), await create(null), await create(a3)];
+    await compare();
+    const version = async (id: string) => (await owner.get(`/api/v1/leads/${id}`)).json().version as number;
+    // Won and lost leave the count; back to an open stage returns to it.
+    expect((await owner.post(`/api/v1/leads/${ids[0]}/move`, { stageId: stage('won'), version: await version(ids[0]!) })).statusCode).toBe(200);
+    expect((await owner.post(`/api/v1/leads/${ids[1]}/move`, { stageId: stage('lost'), version: await version(ids[1]!), lostReason: 'Price' })).statusCode).toBe(200);
+    await compare();
+    expect((await owner.post(`/api/v1/leads/${ids[1]}/move`, { stageId: stage('open'), version: await version(ids[1]!) })).statusCode).toBe(200);
+    await compare();
+    // Trash and restore; a change of owner by hand and in bulk.
+    expect((await owner.delete(`/api/v1/leads/${ids[2]}`)).statusCode).toBe(200);
+    await compare();
+    expect((await owner.post(`/api/v1/leads/${ids[2]}/restore`)).statusCode).toBe(200);
+    expect((await owner.patch(`/api/v1/leads/${ids[3]}`, { ownerId: a2, version: await version(ids[3]!) })).statusCode).toBe(200);
+    const bulk = await owner.post('/api/v1/leads/bulk', { selection: { ids }, action: { type: 'assign', ownerId: a3 } });
+    expect(bulk.statusCode, bulk.body).toBe(200);
+    await compare();
+    // A lead deleted for good; a stage that becomes a won stage takes its leads out of the count.
+    await t.deps.database.query('DELETE FROM leads WHERE id = $1', [ids[4]]);
+    await compare();
+    await t.deps.database.query(`UPDATE pipeline_stages SET kind = 'won', status = 'converted' WHERE id = $1`, [stage('open')]);
+    await compare();
+    await t.deps.database.query(`UPDATE pipeline_stages SET kind = 'open', status = 'new' WHERE id = $1`, [stage('open')]);
+    await compare();
+  });
 });

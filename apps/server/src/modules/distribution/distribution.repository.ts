@@ -285,7 +285,7 @@ export const distributionRepository = {
    * What the engine needs of several groups, in one round trip: each member's availability; the leads each rule
    * gave each member today and this week, read from `assignment_counts` (kept by triggers on `assignments`, ADR
    * 022: a few rows per member, not the period's assignments); their load for least-loaded — leads received today
-   * by any rule or hand (the same counts), or open leads (counted on `leads`). Periods are local dates in the
+   * by any rule or hand (the same counts), or open leads (`owner_open_leads`, kept by triggers on `leads`). Periods are local dates in the
    * workspace's time zone, as the counts are kept. Returns rule id → user id → state.
    */
   async groupStates(
@@ -318,10 +318,8 @@ export const distributionRepository = {
           } AS counts,
           ${
             openLoad.length
-              ? sql`(SELECT coalesce(json_agg(json_build_object('user_id', x.owner_id, 'n', x.n)), '[]'::json) FROM (
-                       SELECT l.owner_id, count(*) AS n FROM leads l LEFT JOIN pipeline_stages s ON s.id = l.stage_id
-                       WHERE l.workspace_id = ${workspaceId} AND l.owner_id = ANY(${uuids(openLoad)}) AND l.deleted_at IS NULL AND (s.kind IS NULL OR s.kind = 'open')
-                       GROUP BY l.owner_id) x)`
+              ? sql`(SELECT coalesce(json_agg(json_build_object('user_id', o.user_id, 'n', greatest(o.n, 0))), '[]'::json)
+                       FROM owner_open_leads o WHERE o.workspace_id = ${workspaceId} AND o.user_id = ANY(${uuids(openLoad)}))`
               : none
           } AS open`),
     );

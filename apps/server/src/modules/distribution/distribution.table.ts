@@ -137,6 +137,24 @@ export const assignments = pgTable(
   ],
 );
 
+/**
+ * How many open leads (live, in no won or lost stage) each user owns, kept by triggers on `leads` and
+ * `pipeline_stages` (migration 0022, ADR 022): least-loaded by open leads reads a row per member instead of
+ * counting their leads on every batch.
+ */
+export const ownerOpenLeads = pgTable(
+  'owner_open_leads',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** No foreign key: a deleted user's leads lose their owner (an UPDATE the triggers count) after the user is gone. */
+    userId: uuid('user_id').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] })],
+);
+
 /** `assignment_counts.rule_key` of assignments made by no rule (manual changes of owner). */
 export const NO_RULE_KEY = '00000000-0000-0000-0000-000000000000';
 
