@@ -37,34 +37,38 @@ export class DistributionBatch {
   }
 
   /**
-   * Reads, in two statements, what picks from these rules will need: their pointers (locked) and their groups'
+   * Reads, in one statement, what picks from these rules will need: their pointers (locked) and their groups'
    * state. The rules a batch of leads matched are all the rules it can pick from (fallbacks go to later
    * matching rules), so one prefetch usually serves the whole batch.
    */
   async prefetch(rules: readonly RuleWithMembers[]): Promise<void> {
     const withGroups = rules.filter((r) => r.members.length);
-    if (!this.dryRun) {
-      const missing = withGroups.map((r) => r.id).filter((id) => !this.pointers.has(id));
-      const states = await timed('distribution.pointers', missing.length, () => repo.lockPointers(this.tx, this.workspaceId, missing));
-      for (const id of missing) this.pointers.set(id, { state: states.get(id) ?? { lastUserId: null, credits: {} }, picks: 0 });
-    }
-    await this.loadGroups(withGroups.map((r) => ({ rule: r, measure: measureOf(r, r.strategy) })).filter((x) => !this.groups.has(groupKey(x.rule, x.measure))));
+    const lock = this.dryRun ? [] : withGroups.map((r) => r.id).filter((id) => !this.pointers.has(id));
+    const pointers = await this.loadGroups(
+      withGroups.map((r) => ({ rule: r, measure: measureOf(r, r.strategy) })).filter((x) => !this.groups.has(groupKey(x.rule, x.measure))),
+      lock,
+    );
+    for (const id of lock) this.pointers.set(id, { state: pointers.get(id) ?? { lastUserId: null, credits: {} }, picks: 0 });
   }
 
-  private async loadGroups(wanted: { rule: RuleWithMembers; measure: Measure | null }[]): Promise<void> {
-    if (!wanted.length) return;
-    const states = await timed('distribution.groups', wanted.length, () => repo.groupStates(
-      this.tx,
-      this.workspaceId,
-      wanted.map(({ rule, measure }) => ({
-        ruleId: rule.id,
-        userIds: rule.members.map((m) => m.userId),
-        daily: rule.dailyCap !== null,
-        weekly: rule.weeklyCap !== null,
-        load: measure && rule.members.some((m) => !this.loads[measure].has(m.userId)) ? measure : null,
-      })),
-      this.periods,
-    ));
+  /** Loads groups' state (and locks and reads the pointers of `lock`, in the same statement); returns those pointers. */
+  private async loadGroups(wanted: { rule: RuleWithMembers; measure: Measure | null }[], lock: string[] = []): Promise<Map<string, RotationState>> {
+    if (!wanted.length && !lock.length) return new Map();
+    const { states, pointers } = await timed('distribution.groups', wanted.length, () =>
+      repo.groupStatesAndPointers(
+        this.tx,
+        this.workspaceId,
+        wanted.map(({ rule, measure }) => ({
+          ruleId: rule.id,
+          userIds: rule.members.map((m) => m.userId),
+          daily: rule.dailyCap !== null,
+          weekly: rule.weeklyCap !== null,
+          load: measure && rule.members.some((m) => !this.loads[measure].has(m.userId)) ? measure : null,
+        })),
+        this.periods,
+        lock,
+      ),
+    );
     for (const { rule, measure } of wanted) {
       const state = states.get(rule.id) ?? new Map();
       if (measure) for (const m of rule.members) if (!this.loads[measure].has(m.userId) && state.has(m.userId)) this.loads[measure].set(m.userId, state.get(m.userId)!.load);
@@ -86,6 +90,7 @@ export class DistributionBatch {
         }),
       );
     }
+    return pointers;
   }
 
   /** The rule's group as the engine sees it now; `load` filled for least-loaded. */

@@ -19,6 +19,23 @@ function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
 
+export type GroupSpec = { ruleId: string; userIds: string[]; daily: boolean; weekly: boolean; load: 'open_leads' | 'received_today' | null };
+
+/**
+ * Several rules' rotation states, created on first use and locked until the transaction ends (an upsert that
+ * touches a row takes its lock, as `SELECT … FOR UPDATE` would), in rule id order. ADR 011.
+ */
+function pointerUpsert(workspaceId: string, ruleIds: string[]): SQL {
+  const ids = sql`ARRAY[${sql.join(ruleIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
+  return sql`
+    INSERT INTO distribution_pointers (rule_id, workspace_id)
+    SELECT r.id, ${workspaceId}::uuid FROM distribution_rules r WHERE r.workspace_id = ${workspaceId} AND r.id = ANY(${ids})
+    ORDER BY r.id
+    ON CONFLICT (rule_id) DO UPDATE SET rule_id = EXCLUDED.rule_id
+    WHERE distribution_pointers.workspace_id = ${workspaceId}
+    RETURNING rule_id, last_user_id, credits`;
+}
+
 /** Every query of the distribution module; each is scoped by workspace. */
 export const distributionRepository = {
   async workspaceTimeZone(tx: DbOrTx, workspaceId: string): Promise<string> {
@@ -291,22 +308,41 @@ export const distributionRepository = {
   async groupStates(
     tx: DbOrTx,
     workspaceId: string,
-    specs: { ruleId: string; userIds: string[]; daily: boolean; weekly: boolean; load: 'open_leads' | 'received_today' | null }[],
+    specs: GroupSpec[],
     periods: { day: string; weekStartDay: string },
   ): Promise<Map<string, Map<string, GroupMemberState>>> {
+    return (await distributionRepository.groupStatesAndPointers(tx, workspaceId, specs, periods, [])).states;
+  },
+
+  /**
+   * `groupStates` and `lockPointers` in one statement (a batch's prefetch): the pointers' upsert is a
+   * data-modifying CTE of the statement that reads the groups' state.
+   */
+  async groupStatesAndPointers(
+    tx: DbOrTx,
+    workspaceId: string,
+    specs: GroupSpec[],
+    periods: { day: string; weekStartDay: string },
+    lockRuleIds: string[],
+  ): Promise<{ states: Map<string, Map<string, GroupMemberState>>; pointers: Map<string, RotationState> }> {
     const out = new Map<string, Map<string, GroupMemberState>>();
+    const pointers = new Map<string, RotationState>();
     const wanted = specs.filter((o) => o.userIds.length);
     for (const o of specs) out.set(o.ruleId, new Map());
-    if (!wanted.length) return out;
-    const uuids = (values: string[]) => sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::uuid[]`;
+    if (!wanted.length && !lockRuleIds.length) return { states: out, pointers };
+    const uuids = (values: string[]) => (values.length ? sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::uuid[]` : sql`'{}'::uuid[]`);
     const everyone = [...new Set(wanted.flatMap((o) => o.userIds))];
     const counted = [...new Set(wanted.filter((o) => o.daily || o.weekly || o.load === 'received_today').flatMap((o) => o.userIds))];
     const openLoad = [...new Set(wanted.filter((o) => o.load === 'open_leads').flatMap((o) => o.userIds))];
     const since = wanted.some((o) => o.weekly) ? periods.weekStartDay : periods.day;
     const none = sql`'[]'::json`;
-    const [row] = rowsOf<{ availability: unknown; counts: unknown; open: unknown }>(
+    const locked = lockRuleIds.length
+      ? sql`WITH p AS (${pointerUpsert(workspaceId, lockRuleIds)})
+        SELECT (SELECT coalesce(json_agg(json_build_object('rule_id', p.rule_id, 'last_user_id', p.last_user_id, 'credits', p.credits)), '[]'::json) FROM p) AS pointers,`
+      : sql`SELECT`;
+    const [row] = rowsOf<{ pointers?: unknown; availability: unknown; counts: unknown; open: unknown }>(
       await tx.execute(sql`
-        SELECT
+        ${locked}
           (SELECT coalesce(json_agg(json_build_object('user_id', av.user_id, 'paused', av.paused, 'working_hours', av.working_hours,
                     'out_of_office', av.out_of_office, 'updated_at', av.updated_at)), '[]'::json)
              FROM agent_availability av WHERE av.workspace_id = ${workspaceId} AND av.user_id = ANY(${uuids(everyone)})) AS availability,
@@ -324,6 +360,9 @@ export const distributionRepository = {
           } AS open`),
     );
     const json = <T>(v: unknown): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : ((v as T[] | null) ?? []));
+    for (const r of json<{ rule_id: string; last_user_id: string | null; credits: Record<string, number> | null }>(row?.pointers)) {
+      pointers.set(r.rule_id, { lastUserId: r.last_user_id ?? null, credits: r.credits ?? {} });
+    }
     const availability = new Map(
       json<{ user_id: string; paused: boolean; working_hours: AvailabilityRow['workingHours']; out_of_office: AvailabilityRow['outOfOffice'] | null; updated_at: string }>(
         row?.availability,
@@ -349,7 +388,7 @@ export const distributionRepository = {
         states.set(userId, { availability: availability.get(userId) ?? null, today: today.get(userId) ?? 0, week: week.get(userId) ?? 0, load: load.get(userId) ?? 0 });
       }
     }
-    return out;
+    return { states: out, pointers };
   },
 
   /**
@@ -359,16 +398,7 @@ export const distributionRepository = {
   async lockPointers(tx: DbOrTx, workspaceId: string, ruleIds: string[]): Promise<Map<string, RotationState>> {
     const out = new Map<string, RotationState>();
     if (!ruleIds.length) return out;
-    const ids = sql`ARRAY[${sql.join(ruleIds.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
-    const rows = rowsOf<{ rule_id: string; last_user_id: string | null; credits: Record<string, number> | null }>(
-      await tx.execute(sql`
-        INSERT INTO distribution_pointers (rule_id, workspace_id)
-        SELECT r.id, ${workspaceId}::uuid FROM distribution_rules r WHERE r.workspace_id = ${workspaceId} AND r.id = ANY(${ids})
-        ORDER BY r.id
-        ON CONFLICT (rule_id) DO UPDATE SET rule_id = EXCLUDED.rule_id
-        WHERE distribution_pointers.workspace_id = ${workspaceId}
-        RETURNING rule_id, last_user_id, credits`),
-    );
+    const rows = rowsOf<{ rule_id: string; last_user_id: string | null; credits: Record<string, number> | null }>(await tx.execute(pointerUpsert(workspaceId, ruleIds)));
     for (const r of rows) out.set(r.rule_id, { lastUserId: r.last_user_id ?? null, credits: r.credits ?? {} });
     return out;
   },
