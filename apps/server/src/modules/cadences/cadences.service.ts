@@ -15,6 +15,7 @@ import type { TaskRow } from '../tasks/tasks.repository.ts';
 import { tasks as tasksTable } from '../tasks/tasks.table.ts';
 import { afterTaskDone, causeIsFresh, isReplyOutcome, nextStepStartsAt, stopReasonFor, taskDueAt, whenStepFallsDue } from './cadence-steps.ts';
 import { cadences, leadCadences } from './cadences.table.ts';
+import { CADENCE_LEADS_JOB, type LeadsChangedJob } from './cadence-jobs.ts';
 
 export const CADENCE_LEAD_JOB = 'cadences.lead_changed';
 export const CADENCE_STEP_JOB = 'cadences.step';
@@ -322,7 +323,7 @@ export function createCadencesService(deps: AppDeps, { tasks }: { tasks: TasksSe
     return out.tasks;
   });
 
-  return {
+  const service = {
     async list(actor: Actor): Promise<CadenceItem[]> {
       const rows = await db.select().from(cadences).where(and(eq(cadences.workspaceId, actor.workspaceId), isNull(cadences.archivedAt))).orderBy(asc(cadences.name), asc(cadences.id));
       return toItems(rows);
@@ -476,6 +477,17 @@ export function createCadencesService(deps: AppDeps, { tasks }: { tasks: TasksSe
       return started;
     },
 
+    /**
+     * Leads changed in bulk (a bulk move or delete, an archived stage's leads): each gets the lead-changed look,
+     * unless the workspace has no triggered cadence and nothing running. Returns how many cadences started.
+     */
+    async leadsChanged(job: LeadsChangedJob): Promise<number> {
+      if (!(await workspaceCares(job.workspaceId))) return 0;
+      let started = 0;
+      for (const leadId of job.leadIds) started += await service.leadChanged({ workspaceId: job.workspaceId, leadId });
+      return started;
+    },
+
     /** The step timer: the previous step is still open at the next step's time, so the next step starts anyway. */
     async stepFallsDue(job: StepJob): Promise<'created' | 'skipped'> {
       const [e] = await db.select().from(leadCadences).where(eq(leadCadences.id, job.enrollmentId));
@@ -506,6 +518,7 @@ export function createCadencesService(deps: AppDeps, { tasks }: { tasks: TasksSe
       });
     },
   };
+  return service;
 }
 
 export type CadencesService = ReturnType<typeof createCadencesService>;
@@ -513,4 +526,5 @@ export type CadencesService = ReturnType<typeof createCadencesService>;
 export async function registerCadenceJobs(deps: AppDeps, service: CadencesService): Promise<void> {
   await deps.jobs.register<LeadChangedJob>(CADENCE_LEAD_JOB, async (data) => void (await service.leadChanged(data)), { concurrency: 1 });
   await deps.jobs.register<StepJob>(CADENCE_STEP_JOB, async (data) => void (await service.stepFallsDue(data)), { concurrency: 1 });
+  await deps.jobs.register<LeadsChangedJob>(CADENCE_LEADS_JOB, async (data) => void (await service.leadsChanged(data)), { concurrency: 1 });
 }

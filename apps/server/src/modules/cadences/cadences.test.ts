@@ -3,6 +3,7 @@ import { openDatabase } from '../../platform/db/client.ts';
 import { addMember, createTestApp, setUpOwner, type TestApp, type TestClient } from '../../test/app.ts';
 import { createNotificationsService } from '../notifications/notifications.service.ts';
 import { createTasksService } from '../tasks/tasks.service.ts';
+import { CADENCE_LEADS_JOB, type LeadsChangedJob } from './cadence-jobs.ts';
 import { CADENCE_LEAD_JOB, CADENCE_STEP_JOB, createCadencesService } from './cadences.service.ts';
 
 const SETUP_TIMEOUT = 180_000;
@@ -267,6 +268,44 @@ describe('follow-up cadences', () => {
     await expect.poll(async () => (await queued()).rows.some((r) => r.data.replied === true), { timeout: 5000 }).toBe(true);
     expect(await engine().leadChanged({ workspaceId, leadId, replied: true })).toBe(0);
     expect((await cadencesOf(owner, leadId)).history[0]).toMatchObject({ status: 'stopped', stopReason: 'replied' });
+  });
+
+  it('starts and stops cadences for leads moved in bulk, trashed in bulk, or moved out of an archived stage', async () => {
+    await createCadence({ name: 'Bulk qualified', triggers: [{ kind: 'stage', pipelineId, stageId: stage('Qualified') }] });
+    const leads = [await newLead({ firstName: 'Bulk 1' }), await newLead({ firstName: 'Bulk 2' }), await newLead({ firstName: 'Bulk 3' })];
+    const ids = leads.map((l) => l.id);
+    // The bulk change queues one job with the leads it changed; the queue's worker runs it (here: the handler).
+    const queued = async () =>
+      (await t.deps.database.query<{ data: LeadsChangedJob }>(`SELECT data FROM pgboss.job WHERE name = $1 AND data->>'workspaceId' = $2 ORDER BY created_on`, [CADENCE_LEADS_JOB, workspaceId])).rows.map((r) => r.data);
+    const bulk = await owner.post('/api/v1/leads/bulk', { selection: { ids }, action: { type: 'set_stage', stageId: stage('Qualified') } });
+    expect(bulk.statusCode, bulk.body).toBe(200);
+    let jobs = await queued();
+    expect(jobs.at(-1)!.leadIds.sort()).toEqual([...ids].sort());
+    expect(await engine().leadsChanged(jobs.at(-1)!)).toBe(3);
+    expect(await engine().leadsChanged(jobs.at(-1)!)).toBe(0);
+    for (const id of ids) expect((await cadencesOf(owner, id)).active.map((e) => e.name)).toEqual(['Bulk qualified']);
+
+    // Trashed in bulk: their cadences stop (reason deleted).
+    expect((await owner.post('/api/v1/leads/bulk', { selection: { ids: [ids[0]] }, action: { type: 'delete' } })).statusCode).toBe(200);
+    jobs = await queued();
+    expect(jobs.at(-1)!.leadIds).toEqual([ids[0]]);
+    await engine().leadsChanged(jobs.at(-1)!);
+    const trashed = await t.deps.database.query<{ status: string; stop_reason: string }>(`SELECT status, stop_reason FROM lead_cadences WHERE lead_id = $1`, [ids[0]]);
+    expect(trashed.rows).toEqual([{ status: 'stopped', stop_reason: 'deleted' }]);
+
+    // A stage archived with its leads moved to the trigger stage: they start it too.
+    const extra = await owner.post(`/api/v1/pipelines/${pipelineId}/stages`, { name: 'Temporary' });
+    expect(extra.statusCode, extra.body).toBe(201);
+    const tempId = (extra.json().stages ?? [extra.json()]).find((x: { name: string }) => x.name === 'Temporary').id as string;
+    const parked = await newLead({ firstName: 'Parked' });
+    const v = (await owner.get(`/api/v1/leads/${parked.id}`)).json().version;
+    expect((await owner.post(`/api/v1/leads/${parked.id}/move`, { stageId: tempId, version: v })).statusCode).toBe(200);
+    const archived = await owner.post(`/api/v1/pipelines/${pipelineId}/stages/${tempId}/archive`, { moveToStageId: stage('Qualified') });
+    expect(archived.statusCode, archived.body).toBe(200);
+    jobs = await queued();
+    expect(jobs.at(-1)!.leadIds).toEqual([parked.id]);
+    expect(await engine().leadsChanged(jobs.at(-1)!)).toBe(1);
+    expect((await cadencesOf(owner, parked.id)).active.map((e) => e.trigger)).toEqual([expect.stringMatching(/^stage:\d+$/)]);
   });
 
   it('stops by hand; keeps cadences to members who may see the lead and to their workspace', async () => {

@@ -126,6 +126,40 @@ export function createLeadListRepository(db: Db, database: Pick<Database, 'query
     return (await database.query<Record<string, unknown>>(text, params)).rows.map(pageRow);
   }
 
+  async function applyBulkChangeReturningIds(tx: DbOrTx, change: BulkChange): Promise<string[]> {
+    const now = sql`${change.now.toISOString()}::timestamptz`;
+    const ws = sql`${change.workspaceId}::uuid`;
+    const actor = sql`${change.actorId}::uuid`;
+    // Compiling this statement (JIT) costs more than it saves, even for 10,000 leads.
+    await tx.execute(sql`SET LOCAL jit = off`);
+    const result = await tx.execute(sql`
+      WITH target AS (
+        SELECT ${leads.id} AS id,
+               ${change.oldValues} AS old_values,
+               ${change.newValues} AS new_values,
+               ${change.activityData} AS activity_data
+               ${change.columns ? sql`, ${change.columns}` : sql``}
+        FROM ${leads}
+        WHERE ${and(...change.where)}
+        FOR UPDATE
+      ), changed AS (
+        UPDATE ${leads} SET ${change.set}, version = ${leads.version} + 1, updated_at = ${now}, last_activity_at = ${now}
+        FROM target
+        WHERE ${leads.id} = target.id
+        RETURNING target.id, target.old_values, target.new_values, target.activity_data
+      ), timeline AS (
+        INSERT INTO activities (workspace_id, lead_id, type, actor_id, data, created_at)
+        SELECT ${ws}, changed.id, ${change.activityType}, ${actor}, changed.activity_data, ${now} FROM changed
+      ), audit AS (
+        INSERT INTO audit_log (workspace_id, actor_id, action, entity_type, entity_id, old_values, new_values, ip, created_at)
+        SELECT ${ws}, ${actor}, ${change.auditAction}, 'lead', changed.id::text, changed.old_values, changed.new_values, ${change.ip}, ${now}
+        FROM changed
+      )
+      SELECT changed.id::text AS id FROM changed
+    `);
+    return rowsOf<{ id: string }>(result).map((r) => r.id);
+  }
+
   return {
     /** One keyset page (limit + 1 rows tell whether there is a next page). */
     async listPage(where: SQL[], sort: LeadSort, limit: number): Promise<LeadPageRow[]> {
@@ -210,38 +244,12 @@ export function createLeadListRepository(db: Db, database: Pick<Database, 'query
      * timeline entry and one audit entry per lead with INSERT … SELECT. Returns how many leads changed.
      */
     async applyBulkChange(tx: DbOrTx, change: BulkChange): Promise<number> {
-      const now = sql`${change.now.toISOString()}::timestamptz`;
-      const ws = sql`${change.workspaceId}::uuid`;
-      const actor = sql`${change.actorId}::uuid`;
-      // Compiling this statement (JIT) costs more than it saves, even for 10,000 leads.
-      await tx.execute(sql`SET LOCAL jit = off`);
-      const result = await tx.execute(sql`
-        WITH target AS (
-          SELECT ${leads.id} AS id,
-                 ${change.oldValues} AS old_values,
-                 ${change.newValues} AS new_values,
-                 ${change.activityData} AS activity_data
-                 ${change.columns ? sql`, ${change.columns}` : sql``}
-          FROM ${leads}
-          WHERE ${and(...change.where)}
-          FOR UPDATE
-        ), changed AS (
-          UPDATE ${leads} SET ${change.set}, version = ${leads.version} + 1, updated_at = ${now}, last_activity_at = ${now}
-          FROM target
-          WHERE ${leads.id} = target.id
-          RETURNING target.id, target.old_values, target.new_values, target.activity_data
-        ), timeline AS (
-          INSERT INTO activities (workspace_id, lead_id, type, actor_id, data, created_at)
-          SELECT ${ws}, changed.id, ${change.activityType}, ${actor}, changed.activity_data, ${now} FROM changed
-        ), audit AS (
-          INSERT INTO audit_log (workspace_id, actor_id, action, entity_type, entity_id, old_values, new_values, ip, created_at)
-          SELECT ${ws}, ${actor}, ${change.auditAction}, 'lead', changed.id::text, changed.old_values, changed.new_values, ${change.ip}, ${now}
-          FROM changed
-        )
-        SELECT count(*)::int AS affected FROM changed
-      `);
-      return rowsOf<{ affected: number }>(result)[0]?.affected ?? 0;
+      return (await applyBulkChangeReturningIds(tx, change)).length;
     },
+
+    /** `applyBulkChange`, returning the ids of the leads that changed. */
+    applyBulkChangeReturningIds,
+
   };
 }
 

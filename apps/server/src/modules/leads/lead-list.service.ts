@@ -9,6 +9,7 @@ import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import { createCustomFieldsService } from '../custom-fields/custom-fields.service.ts';
 import { recordBulkManualAssignment } from '../distribution/distribution.assign.ts';
 import { resolveStageRules } from '../pipelines/stage-rules.ts';
+import { queueLeadsChanged } from '../cadences/cadence-jobs.ts';
 import { toLead, type LeadRow } from './leads.mapper.ts';
 import { leads } from './leads.table.ts';
 import { buildExportColumns, csvStream, DEFAULT_EXPORT_COLUMNS, xlsxStream } from './lead-export.ts';
@@ -360,13 +361,16 @@ export function createLeadListService(deps: AppDeps) {
           break;
         }
       }
-      const affected = await db.transaction(async (tx) => {
+      const changedIds = await db.transaction(async (tx) => {
         // A change of owner joins each lead's assignment history (reason manual), set-based like the change (ADR 012).
         if (action.type === 'assign') {
           await recordBulkManualAssignment(tx, { workspaceId: actor.workspaceId, where: change.where, toUserId: action.ownerId?.toLowerCase() ?? null, byUserId: actor.userId, at: base.now });
         }
-        return repo.applyBulkChange(tx, change);
+        return repo.applyBulkChangeReturningIds(tx, change);
       });
+      const affected = changedIds.length;
+      // Moved or trashed leads start or stop their cadences as one lead's move would.
+      if ((action.type === 'set_stage' || action.type === 'delete') && affected) await queueLeadsChanged(deps, actor.workspaceId, changedIds, base.now);
       await deps.events.publish({
         workspaceId: actor.workspaceId,
         type: 'leads.bulk_updated',

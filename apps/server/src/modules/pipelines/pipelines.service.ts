@@ -16,6 +16,7 @@ import type { DbOrTx } from '../../platform/db/client.ts';
 import { conflict, invalid, isUniqueViolation, notFound } from '../../platform/errors.ts';
 import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import { createLeadListRepository } from '../leads/lead-list.repository.ts';
+import { queueLeadsChanged } from '../cadences/cadence-jobs.ts';
 import { leads } from '../leads/leads.table.ts';
 import {
   checkStatus,
@@ -283,7 +284,7 @@ export function createPipelinesService(deps: AppDeps) {
           throw conflict('A pipeline needs at least one open stage');
         }
         const n = await repo.countStageLeads(tx, actor.workspaceId, stageId);
-        let moved = 0;
+        let movedIds: string[] = [];
         if (n > 0) {
           if (!input.moveToStageId) throw invalid('moveToStageId', `This stage holds ${n} lead${n === 1 ? '' : 's'}: choose the stage to move them to`);
           const targetId = input.moveToStageId.toLowerCase();
@@ -298,7 +299,7 @@ export function createPipelinesService(deps: AppDeps) {
             field: 'lostReason',
           });
           const to = sql`${target.id}::uuid`;
-          moved = await leadList.applyBulkChange(tx, {
+          movedIds = await leadList.applyBulkChangeReturningIds(tx, {
             workspaceId: actor.workspaceId,
             actorId: actor.userId,
             ip: actor.ip,
@@ -317,6 +318,7 @@ export function createPipelinesService(deps: AppDeps) {
             auditAction: 'lead.update',
           });
         }
+        const moved = movedIds.length;
         const row = await repo.updateStage(tx, actor.workspaceId, stageId, { archivedAt: at });
         await repo.setStagePositions(
           tx,
@@ -326,10 +328,12 @@ export function createPipelinesService(deps: AppDeps) {
         await audit(tx, actor, 'pipeline.stage_archive', 'pipeline_stage', stageId, {
           newValues: { archivedAt: at.toISOString(), moveToStageId: input.moveToStageId ?? null, moved },
         });
-        return { stage: row, moved };
+        return { stage: row, moved, movedIds };
       });
       if (result.moved) {
         await deps.events.publish({ workspaceId: actor.workspaceId, type: 'leads.bulk_updated', data: { count: result.moved, action: 'set_stage' } });
+        // The moved leads enter their new stage: its cadences start (or won / lost ones stop), as for one move.
+        await queueLeadsChanged(deps, actor.workspaceId, result.movedIds, at);
       }
       await changed(actor, { pipelineId });
       return { stage: toStage(result.stage), moved: result.moved };
