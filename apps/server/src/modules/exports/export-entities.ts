@@ -6,7 +6,9 @@ import type { EXPORT_COLUMN_TYPES } from '@leadflow/shared/exports';
  * bytes: timestamps as ISO 8601 UTC with milliseconds, lists and objects as JSON, booleans as true/false.
  *
  * Left out on purpose: secrets and credentials (password hashes, TOTP seeds, sessions, API keys, integration tokens,
- * invitation tokens), notifications, job and throttle bookkeeping, raw import rows.
+ * invitation tokens, calendar feed tokens), notifications, job and throttle bookkeeping, raw import rows, counters
+ * the database rebuilds (assignment counts, open leads per owner, rotation pointers). Production attachments are
+ * listed (name, type, size) but their bytes stay in file storage.
  */
 
 export type ColumnType = (typeof EXPORT_COLUMN_TYPES)[number];
@@ -490,6 +492,102 @@ export function exportEntities(customFields: readonly CustomFieldColumn[]): Enti
         ['columns', 'json', jsonArray('columns')],
         ['created_at', 'timestamp'],
         ['updated_at', 'timestamp'],
+      ]),
+    },
+    {
+      file: 'import_templates.csv',
+      entity: 'import_templates',
+      from: 'import_templates t',
+      where: inWorkspace,
+      key: byId,
+      columns: cols([['id', 'uuid'], ['name', 'text'], ['settings', 'json'], ['created_by', 'uuid'], ['created_at', 'timestamp']]),
+    },
+    {
+      file: 'agent_availability.csv',
+      entity: 'agent_availability',
+      from: 'agent_availability t',
+      where: inWorkspace,
+      key: [{ sql: 't.user_id', type: 'uuid' }],
+      columns: cols([['user_id', 'uuid'], ['paused', 'boolean'], ['working_hours', 'json'], ['out_of_office', 'json'], ['updated_at', 'timestamp']]),
+    },
+    {
+      file: 'lead_offers.csv',
+      entity: 'lead_offers',
+      from: 'lead_offers t',
+      where: inWorkspace,
+      key: byId,
+      columns: cols([
+        ['id', 'uuid'],
+        ['lead_id', 'uuid'],
+        ['rule_id', 'uuid'],
+        ['offered_to', 'json', jsonArray('offered_to')],
+        ['status', 'text'],
+        ['offered_at', 'timestamp'],
+        ['expires_at', 'timestamp'],
+        ['claimed_by', 'uuid'],
+        ['claimed_at', 'timestamp'],
+        ['resolved_at', 'timestamp'],
+      ]),
+    },
+    {
+      file: 'lead_speed.csv',
+      entity: 'lead_speed',
+      from: 'lead_speed t',
+      where: inWorkspace,
+      key: [{ sql: 't.lead_id', type: 'uuid' }],
+      columns: cols([
+        ['lead_id', 'uuid'],
+        ['owner_id', 'uuid'],
+        ['rule_id', 'uuid'],
+        ['assigned_at', 'timestamp'],
+        ['sla_due_at', 'timestamp'],
+        ['owner_acted_at', 'timestamp'],
+        ['first_action_at', 'timestamp'],
+        ['first_action_type', 'text'],
+        ['first_action_by', 'uuid'],
+        ['reassignments', 'integer'],
+      ]),
+    },
+    {
+      file: 'production_task_files.csv',
+      entity: 'production_task_files',
+      from: 'production_task_files t',
+      where: inWorkspace,
+      key: byId,
+      columns: cols([
+        ['id', 'uuid'],
+        ['task_id', 'uuid'],
+        ['file_name', 'text'],
+        ['content_type', 'text'],
+        ['size_bytes', 'integer'],
+        ['uploaded_by', 'uuid'],
+        ['created_at', 'timestamp'],
+      ]),
+    },
+    {
+      file: 'notification_preferences.csv',
+      entity: 'notification_preferences',
+      from: 'notification_preferences t',
+      where: inWorkspace,
+      key: [{ sql: 't.user_id', type: 'uuid' }],
+      columns: cols([['user_id', 'uuid'], ['channels', 'json'], ['quiet_hours', 'json'], ['updated_at', 'timestamp']]),
+    },
+    {
+      file: 'audit_log.csv',
+      entity: 'audit_log',
+      from: 'audit_log t',
+      where: inWorkspace,
+      key: bySerial,
+      columns: cols([
+        ['id', 'integer'],
+        ['actor_id', 'uuid'],
+        ['action', 'text'],
+        ['entity_type', 'text'],
+        ['entity_id', 'text'],
+        ['old_values', 'json'],
+        ['new_values', 'json'],
+        ['ip', 'text'],
+        ['created_at', 'timestamp'],
       ]),
     },
     {

@@ -171,6 +171,16 @@ describe('workspace export', () => {
     expect(rowsOf('custom_fields.csv')).toBe(1);
     expect(rowsOf('users.csv')).toBe(1);
     for (const name of ['clients.csv', 'tasks.csv', 'distribution_rules.csv', 'web_forms.csv', 'imports.csv', 'roles.csv', 'pipelines.csv']) expect(manifest.files.some((f) => f.file === name), name).toBe(true);
+    // The audit trail goes along (this workspace's only), as do the tables of distribution, production and settings.
+    // (the download itself is audited after the file was written, so the table may hold one entry more).
+    const audit = records(files, 'audit_log.csv');
+    expect(audit.length).toBe(rowsOf('audit_log.csv'));
+    expect(audit.length).toBeGreaterThan(0);
+    const ours = new Set((await t.deps.database.query<{ id: string }>('SELECT id::text AS id FROM audit_log WHERE workspace_id = $1', [workspaceId])).rows.map((r) => r.id));
+    expect(audit.every((r) => ours.has(r.id!) && r.action && r.created_at)).toBe(true);
+    for (const name of ['agent_availability.csv', 'lead_offers.csv', 'lead_speed.csv', 'import_templates.csv', 'production_task_files.csv', 'notification_preferences.csv']) {
+      expect(manifest.files.some((f) => f.file === name), name).toBe(true);
+    }
 
     const leads = records(files, 'leads.csv');
     expect(new Set(leads.map((l) => l.id)).size).toBe(leads.length);
