@@ -228,6 +228,9 @@ export const leadSpeed = z.object({
 });
 export type LeadSpeed = z.infer<typeof leadSpeed>;
 
+/** GET /distribution/speed-to-lead?mine=true: only the caller's own figures and waiting leads (a manager's "my new leads"). */
+export const speedToLeadQuery = z.strictObject({ mine: z.enum(['true', 'false']).optional() });
+
 /** GET /distribution/speed-to-lead: today in the workspace time zone; agents without leads.view_all see only themselves. */
 export const speedToLeadTeam = z.object({
   /** YYYY-MM-DD in the workspace time zone, and the instants it spans. */
@@ -251,7 +254,7 @@ export const speedToLeadTeam = z.object({
       slaBreachesToday: z.number(),
     }),
   ),
-  /** The oldest waiting leads (at most 50), for the "waiting now" list. */
+  /** The oldest waiting leads (at most 200; `waitingNow` says how many there are), for the "waiting now" list. */
   waiting: z.array(z.object({ leadId: z.string(), name: z.string(), ownerId: z.string(), ownerName: z.string(), assignedAt: z.string(), slaDueAt: z.string().nullable() })),
 });
 export type SpeedToLeadTeam = z.infer<typeof speedToLeadTeam>;

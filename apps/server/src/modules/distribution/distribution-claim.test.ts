@@ -331,6 +331,14 @@ describe('first-to-claim, SLA reassignment and speed to lead', () => {
     expect(mine.agents.map((a: { userId: string }) => a.userId)).toEqual([id(1)]);
     expect(mine.waitingNow).toBe(waitingBefore(id(1)));
     expect(mine.waiting.every((w: { ownerId: string }) => w.ownerId === id(1))).toBe(true);
+    // A manager's own queue (mine=true): only their own figures and waiting leads; a bad value names the field.
+    const managerOwn = (await manager.client.get('/api/v1/distribution/speed-to-lead?mine=true')).json();
+    expect(managerOwn.agents.map((a: { userId: string }) => a.userId)).toEqual([manager.userId]);
+    expect(managerOwn.waiting.every((w: { ownerId: string }) => w.ownerId === manager.userId)).toBe(true);
+    expect(managerOwn.waitingNow).toBe(managerOwn.waiting.length);
+    const bad = await manager.client.get('/api/v1/distribution/speed-to-lead?mine=yes');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('mine');
 
     // The owner acts — a stage change: the lead leaves the waiting list and gets its response time.
     const pipeline = (await agent(2).get('/api/v1/pipelines')).json().pipelines[0] as { stages: { id: string; kind: string }[] };

@@ -16,6 +16,7 @@ import {
   reorderRulesRequest,
   simulateRequest,
   simulateResponse,
+  speedToLeadQuery,
   speedToLeadTeam,
 } from '@leadflow/shared/distribution';
 import { actorOf } from '../accounts/auth.plugin.ts';
@@ -128,9 +129,10 @@ export const distributionRoutes: FastifyPluginAsyncZod<{ distribution: Distribut
   app.get('/distribution/speed-to-lead', {
     schema: {
       tags,
-      summary: "Speed to lead today (workspace time zone): waiting now, median first response, SLA breaches per agent (leads.view_all: the team; others: themselves)",
+      summary: "Speed to lead today (workspace time zone): waiting now, median first response, SLA breaches per agent (leads.view_all: the team, or themselves with mine=true; others: themselves)",
+      querystring: speedToLeadQuery,
       response: { 200: speedToLeadTeam },
     },
-    handler: async (request) => speed.team(actorOf(request)),
+    handler: async (request) => speed.team(actorOf(request), { mine: request.query.mine === 'true' }),
   });
 };

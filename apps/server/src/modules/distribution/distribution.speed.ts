@@ -19,6 +19,9 @@ function rowsOf<T>(result: unknown): T[] {
 const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v)));
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
+/** The longest "waiting now" list sent; `waitingNow` counts them all. */
+const WAITING_LIST_MAX = 200;
+
 /** Speed to lead (ADR 012): per lead, and the team's day (waiting now, median first response, SLA breaches). */
 export function createSpeedService(deps: AppDeps) {
   const db = deps.database.db;
@@ -51,15 +54,15 @@ export function createSpeedService(deps: AppDeps) {
     },
 
     /**
-     * Today in the workspace time zone. Managers (leads.view_all) see every active member; others only
-     * themselves. Response time runs from the lead's creation to its first action by an owner.
+     * Today in the workspace time zone. Managers (leads.view_all) see every active member, or only themselves with
+     * `mine`; others only themselves. Response time runs from the lead's creation to its first action by an owner.
      */
-    async team(actor: Actor): Promise<TeamView> {
+    async team(actor: Actor, opts: { mine?: boolean } = {}): Promise<TeamView> {
       const ws = actor.workspaceId;
       const now = deps.now();
       const timeZone = await repo.workspaceTimeZone(db, ws);
       const { dayStart } = periodStarts(now, timeZone);
-      const onlyMe = !actor.permissions.has('leads.view_all');
+      const onlyMe = opts.mine === true || !actor.permissions.has('leads.view_all');
       const me = onlyMe ? sql`AND m.user_id = ${actor.userId}` : sql``;
       const from = dayStart.toISOString();
       const agents = rowsOf<{ user_id: string; name: string; waiting: number; responded: number; median: string | null; breaches: number }>(
@@ -108,7 +111,7 @@ export function createSpeedService(deps: AppDeps) {
           JOIN leads l ON l.id = s.lead_id AND l.workspace_id = s.workspace_id AND l.owner_id = s.owner_id AND l.deleted_at IS NULL
           JOIN users u ON u.id = s.owner_id
           WHERE s.workspace_id = ${ws} AND s.owner_acted_at IS NULL ${scope}
-          ORDER BY s.assigned_at, s.lead_id LIMIT 50`),
+          ORDER BY s.assigned_at, s.lead_id LIMIT ${WAITING_LIST_MAX}`),
       );
       const waitingNow = rowsOf<{ n: number }>(
         await db.execute(sql`

@@ -94,11 +94,15 @@ export const getOffersQueryOptions = () =>
 
 export const useOffers = () => useQuery(getOffersQueryOptions());
 
-export const getSpeedToLeadQueryOptions = () =>
-  queryOptions({ queryKey: SPEED_QUERY_KEY, queryFn: ({ signal }) => api.get('/distribution/speed-to-lead', { schema: speedToLeadTeam, signal }) });
+/** The team's day, or with `mine` only the caller's (a manager's own "my new leads"). */
+export const getSpeedToLeadQueryOptions = (mine = false) =>
+  queryOptions({
+    queryKey: [...SPEED_QUERY_KEY, mine ? 'mine' : 'team'],
+    queryFn: ({ signal }) => api.get(`/distribution/speed-to-lead${mine ? '?mine=true' : ''}`, { schema: speedToLeadTeam, signal }),
+  });
 
-export const useSpeedToLead = (options: { refetchInterval?: number } = {}) =>
-  useQuery({ ...getSpeedToLeadQueryOptions(), refetchInterval: options.refetchInterval });
+export const useSpeedToLead = (options: { refetchInterval?: number; mine?: boolean } = {}) =>
+  useQuery({ ...getSpeedToLeadQueryOptions(options.mine), refetchInterval: options.refetchInterval });
 
 /** Exactly one member wins; the others get 409 (someone else was first, or the offer expired). */
 export function useClaimLead() {

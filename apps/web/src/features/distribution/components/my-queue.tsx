@@ -109,9 +109,10 @@ export function OffersSection() {
 /** My leads that still wait for a first action (a call, a message, a note or a stage change), oldest first. */
 export function NewLeadsSection({ userId }: { userId: string }) {
   const { t } = useTranslation();
-  const speed = useSpeedToLead({ refetchInterval: 60_000 });
+  const speed = useSpeedToLead({ refetchInterval: 60_000, mine: true });
   const now = useNow();
   const mine = (speed.data?.waiting ?? []).filter((lead) => lead.ownerId === userId);
+  const more = Math.max(0, (speed.data?.waitingNow ?? 0) - mine.length);
   return (
     <Stack gap="sm" data-testid="my-new-leads">
       <Title order={4}>{t('distribution.newLeads.title')}</Title>
@@ -145,6 +146,11 @@ export function NewLeadsSection({ userId }: { userId: string }) {
           </Card>
         );
       })}
+      {more > 0 ? (
+        <Text size="sm" c="dimmed" data-testid="my-new-leads-more">
+          {t('distribution.newLeads.more', { count: more })}
+        </Text>
+      ) : null}
     </Stack>
   );
 }
