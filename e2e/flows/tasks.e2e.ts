@@ -59,6 +59,20 @@ test('a task made from a lead: calendar, reminder, drag to the next day, complet
   await page.getByText('Task created').waitFor();
   await card.getByTestId('task-Call Bella').waitFor();
 
+  // "All tasks of this lead" opens Tasks filtered by the lead: another lead's task is not there until the filter goes.
+  const other = await apiAs<{ id: string }>(page, 'POST', '/leads', { firstName: 'Oscar', lastName: 'Other', ownerId: me.user.id });
+  await apiAs(page, 'POST', '/tasks', { title: 'Call Oscar', type: 'call', dueAt: new Date(Date.now() + 2 * 60_000).toISOString(), leadId: other.id, reminders: [] });
+  await card.getByRole('link', { name: 'All tasks of this lead →' }).click();
+  await page.waitForURL(new RegExp(`/tasks\\?leadId=${lead.id}$`));
+  await page.getByTestId('tasks-lead-filter').getByText('Lead: Bella Buyer').waitFor();
+  await page.getByTestId('task-Call Bella').waitFor();
+  expect(await page.getByTestId('task-Call Oscar').count()).toBe(0);
+  await page.getByRole('button', { name: 'Show every lead’s tasks' }).click();
+  await page.waitForURL(/\/tasks$/);
+  await page.getByTestId('task-Call Oscar').waitFor();
+  await page.goto(`/leads/${lead.id}`);
+  await card.getByTestId('task-Call Bella').waitFor();
+
   // Tasks › Today lists it.
   await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Tasks', exact: true }).click();
   await page.waitForURL(/\/tasks$/);

@@ -277,9 +277,15 @@ const myQueueRoute = createRoute({
   component: lazyRouteComponent(() => import('./routes/my-queue'), 'MyQueuePage'),
 });
 
+export type TasksSearch = { leadId?: string };
+
 const tasksRoute = createRoute({
   getParentRoute: () => appLayoutRoute,
   path: 'tasks',
+  // ?leadId=…: the tasks of one lead (the lead page's "All tasks of this lead").
+  validateSearch: (search: Record<string, unknown>): TasksSearch => ({
+    leadId: typeof search.leadId === 'string' && /^[0-9a-f-]{36}$/i.test(search.leadId) ? search.leadId : undefined,
+  }),
   component: lazyRouteComponent(() => import('./routes/tasks'), 'TasksPage'),
 });
 

@@ -1,5 +1,6 @@
 import { TASK_PRIORITIES, TASK_TYPES } from '@leadflow/shared/tasks';
-import { Button, Group, SegmentedControl, Select, Stack } from '@mantine/core';
+import { Button, Group, Pill, SegmentedControl, Select, Stack } from '@mantine/core';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -9,15 +10,23 @@ import type { TaskItem, TaskQueue } from '@/features/tasks/api/tasks';
 import { TaskFormModal } from '@/features/tasks/components/task-form-modal';
 import { TaskList } from '@/features/tasks/components/task-list';
 import { useTasksLiveUpdates } from '@/features/tasks/hooks/use-tasks-live-updates';
+import { useLead } from '@/features/leads/api/get-lead';
 import { useMembers } from '@/features/users/api/get-members';
 import { useSession } from '../session';
 
 const QUEUES = ['overdue', 'today', 'upcoming', 'done'] as const;
+const routeApi = getRouteApi('/_app/tasks');
 
-/** My tasks (overdue, today, upcoming, done); managers may switch to the team's; filters by type, priority, assignee. */
+/**
+ * My tasks (overdue, today, upcoming, done); managers may switch to the team's; filters by type, priority, assignee,
+ * and by lead (`?leadId=`, from the lead page's "All tasks of this lead").
+ */
 export function TasksPage() {
   const { t } = useTranslation();
   const { can } = useSession();
+  const { leadId } = routeApi.useSearch();
+  const navigate = useNavigate();
+  const lead = useLead(leadId ?? '', { enabled: Boolean(leadId) });
   const [queue, setQueue] = useState<TaskQueue>('today');
   const [scope, setScope] = useState<'mine' | 'team'>('mine');
   const [creating, modal] = useDisclosure(false);
@@ -79,6 +88,17 @@ export function TasksPage() {
             data={members.data.members.map((m) => ({ value: m.userId, label: m.name }))}
           />
         ) : null}
+        {leadId ? (
+          <Pill
+            size="lg"
+            withRemoveButton
+            removeButtonProps={{ 'aria-label': t('tasks.filters.clearLead'), 'aria-hidden': false, tabIndex: 0 }}
+            onRemove={() => void navigate({ to: '/tasks', search: {} })}
+            data-testid="tasks-lead-filter"
+          >
+            {t('tasks.filters.lead', { name: lead.data?.displayName ?? '…' })}
+          </Pill>
+        ) : null}
         {type || priority || assigneeId ? (
           <Button
             size="xs"
@@ -94,7 +114,7 @@ export function TasksPage() {
         ) : null}
       </Group>
       <TaskList
-        params={{ queue, scope, type: type ?? undefined, priority: priority ?? undefined, assigneeId: team ? (assigneeId ?? undefined) : undefined }}
+        params={{ queue, scope, leadId, type: type ?? undefined, priority: priority ?? undefined, assigneeId: team ? (assigneeId ?? undefined) : undefined }}
         showAssignee={scope === 'team'}
         canManage={can('tasks.manage')}
       />

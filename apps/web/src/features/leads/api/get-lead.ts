@@ -17,6 +17,6 @@ export function getLeadQueryOptions(leadId: string) {
   });
 }
 
-export function useLead(leadId: string) {
-  return useQuery(getLeadQueryOptions(leadId));
+export function useLead(leadId: string, options: { enabled?: boolean } = {}) {
+  return useQuery({ ...getLeadQueryOptions(leadId), enabled: options.enabled ?? true });
 }

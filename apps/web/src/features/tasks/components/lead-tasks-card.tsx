@@ -1,4 +1,5 @@
-import { Button, Group, Paper, Title } from '@mantine/core';
+import { Anchor, Button, Group, Paper, Title } from '@mantine/core';
+import { Link } from '@tanstack/react-router';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -26,6 +27,9 @@ export function LeadTasksCard({ leadId, canManage, seesAll }: { leadId: string; 
         ) : null}
       </Group>
       <TaskList params={{ queue: 'open', scope: seesAll ? 'team' : 'mine', leadId }} showAssignee={seesAll} canManage={canManage} />
+      <Anchor renderRoot={(props) => <Link to="/tasks" search={{ leadId }} {...props} />} size="sm" mt="xs" display="inline-block">
+        {t('tasks.allOfLead')}
+      </Anchor>
       <TaskFormModal opened={opened} onClose={modal.close} lead={{ id: leadId, name: lead.data?.displayName ?? '' }} />
     </Paper>
   );
