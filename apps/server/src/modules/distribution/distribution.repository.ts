@@ -1,12 +1,11 @@
-import { and, asc, count, eq, gte, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.ts';
 import { users } from '../accounts/accounts.table.ts';
 import { customFields } from '../custom-fields/custom-fields.table.ts';
 import { leads } from '../leads/leads.table.ts';
-import { pipelineStages } from '../pipelines/pipelines.table.ts';
 import { memberships, workspaces } from '../workspaces/workspaces.table.ts';
 import type { LeadFieldDefinition } from '../leads/lead-query.ts';
-import { agentAvailability, assignments, distributionPointers, distributionRuleMembers, distributionRules } from './distribution.table.ts';
+import { agentAvailability, distributionPointers, distributionRuleMembers, distributionRules } from './distribution.table.ts';
 import type { RotationState } from './distribution-engine.ts';
 
 export type RuleRow = typeof distributionRules.$inferSelect;
@@ -49,20 +48,6 @@ export const distributionRepository = {
       .from(customFields)
       .where(and(eq(customFields.workspaceId, workspaceId), eq(customFields.entity, 'lead'), isNull(customFields.deletedAt)));
     return new Map(rows.map((r) => [r.key, r as LeadFieldDefinition]));
-  },
-
-  /** The workspace's time zone and lead custom field definitions (what conditions compile against), in one statement. */
-  async queryContext(tx: DbOrTx, workspaceId: string): Promise<{ timeZone: string; customFields: Map<string, LeadFieldDefinition> }> {
-    const rows = rowsOf<{ time_zone: string | null; fields: LeadFieldDefinition[] | null }>(
-      await tx.execute(sql`
-        SELECT w.time_zone,
-          (SELECT coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options)), '[]'::json)
-             FROM custom_fields f WHERE f.workspace_id = w.id AND f.entity = 'lead' AND f.deleted_at IS NULL) AS fields
-        FROM workspaces w WHERE w.id = ${workspaceId}`),
-    );
-    const row = rows[0];
-    const fields = typeof row?.fields === 'string' ? (JSON.parse(row.fields) as LeadFieldDefinition[]) : (row?.fields ?? []);
-    return { timeZone: row?.time_zone ?? 'UTC', customFields: new Map(fields.map((f) => [f.key, f])) };
   },
 
   /** Rules in priority order with their groups (names, and whether each member is still active here). */
@@ -133,30 +118,6 @@ export const distributionRepository = {
     return { rules, timeZone: row?.time_zone ?? 'UTC', customFields: new Map(fields.map((f) => [f.key, f])) };
   },
 
-  /** Which of these leads match the compiled conditions. */
-  async matchingLeads(tx: DbOrTx, workspaceId: string, leadIds: string[], conditions: SQL[]): Promise<Set<string>> {
-    if (!leadIds.length) return new Set();
-    const rows = await tx
-      .select({ id: leads.id })
-      .from(leads)
-      .where(and(eq(leads.workspaceId, workspaceId), inArray(leads.id, leadIds), ...conditions));
-    return new Set(rows.map((r) => r.id));
-  },
-
-  /** The active owner of the oldest other lead of the same person (same E.164 phone or email), if any. */
-  async existingOwner(tx: DbOrTx, workspaceId: string, leadId: string): Promise<string | null> {
-    const rows = rowsOf<{ owner_id: string }>(
-      await tx.execute(sql`
-        SELECT o.owner_id FROM leads n
-        JOIN leads o ON o.workspace_id = n.workspace_id AND o.id <> n.id AND o.deleted_at IS NULL AND o.owner_id IS NOT NULL
-          AND (o.phone_e164 && n.phone_e164 OR o.emails && n.emails)
-        JOIN memberships m ON m.workspace_id = o.workspace_id AND m.user_id = o.owner_id AND m.status = 'active'
-        WHERE n.id = ${leadId} AND n.workspace_id = ${workspaceId}
-        ORDER BY o.created_at, o.id LIMIT 1`),
-    );
-    return rows[0]?.owner_id ?? null;
-  },
-
   /**
    * The rule's rotation state, locked until the transaction ends: every assignment by this rule on any
    * instance waits here, so picks are serialised and none reads a stale pointer (ADR 011).
@@ -171,13 +132,6 @@ export const distributionRepository = {
     return row ?? { lastUserId: null, credits: {} };
   },
 
-  async savePointer(tx: DbOrTx, workspaceId: string, ruleId: string, state: RotationState, at: Date, picks = 1): Promise<void> {
-    await tx
-      .update(distributionPointers)
-      .set({ lastUserId: state.lastUserId, credits: state.credits, assignedCount: sql`${distributionPointers.assignedCount} + ${picks}`, updatedAt: at })
-      .where(and(eq(distributionPointers.ruleId, ruleId), eq(distributionPointers.workspaceId, workspaceId)));
-  },
-
   async availability(tx: DbOrTx, workspaceId: string, userIds: string[]): Promise<Map<string, AvailabilityRow>> {
     if (!userIds.length) return new Map();
     const rows = await tx
@@ -185,46 +139,6 @@ export const distributionRepository = {
       .from(agentAvailability)
       .where(and(eq(agentAvailability.workspaceId, workspaceId), inArray(agentAvailability.userId, userIds)));
     return new Map(rows.map((r) => [r.userId, r]));
-  },
-
-  /** Leads a rule gave each user since an instant (caps). */
-  async ruleAssignmentsSince(tx: DbOrTx, workspaceId: string, ruleId: string, since: Date): Promise<Map<string, number>> {
-    const rows = await tx
-      .select({ userId: assignments.toUserId, n: count() })
-      .from(assignments)
-      .where(and(eq(assignments.workspaceId, workspaceId), eq(assignments.ruleId, ruleId), gte(assignments.at, since)))
-      .groupBy(assignments.toUserId);
-    return new Map(rows.flatMap((r) => (r.userId ? [[r.userId, r.n] as const] : [])));
-  },
-
-  /** Leads each user received since an instant, by any rule or hand (least-loaded by received today). */
-  async receivedSince(tx: DbOrTx, workspaceId: string, userIds: string[], since: Date): Promise<Map<string, number>> {
-    if (!userIds.length) return new Map();
-    const rows = await tx
-      .select({ userId: assignments.toUserId, n: count() })
-      .from(assignments)
-      .where(and(eq(assignments.workspaceId, workspaceId), inArray(assignments.toUserId, userIds), gte(assignments.at, since)))
-      .groupBy(assignments.toUserId);
-    return new Map(rows.flatMap((r) => (r.userId ? [[r.userId, r.n] as const] : [])));
-  },
-
-  /** Open leads each user owns (not in the trash, not in a won or lost stage). */
-  async openLeads(tx: DbOrTx, workspaceId: string, userIds: string[]): Promise<Map<string, number>> {
-    if (!userIds.length) return new Map();
-    const rows = await tx
-      .select({ userId: leads.ownerId, n: count() })
-      .from(leads)
-      .leftJoin(pipelineStages, eq(pipelineStages.id, leads.stageId))
-      .where(
-        and(
-          eq(leads.workspaceId, workspaceId),
-          inArray(leads.ownerId, userIds),
-          isNull(leads.deletedAt),
-          sql`(${pipelineStages.kind} IS NULL OR ${pipelineStages.kind} = 'open')`,
-        ),
-      )
-      .groupBy(leads.ownerId);
-    return new Map(rows.flatMap((r) => (r.userId ? [[r.userId, r.n] as const] : [])));
   },
 
   async activeMember(tx: DbOrTx, workspaceId: string, userId: string): Promise<{ id: string; name: string } | null> {
@@ -297,22 +211,6 @@ export const distributionRepository = {
   },
 
 
-
-  /**
-   * What the engine needs of several groups, in one round trip: each member's availability; the leads each rule
-   * gave each member today and this week, read from `assignment_counts` (kept by triggers on `assignments`, ADR
-   * 022: a few rows per member, not the period's assignments); their load for least-loaded — leads received today
-   * by any rule or hand (the same counts), or open leads (`owner_open_leads`, kept by triggers on `leads`). Periods are local dates in the
-   * workspace's time zone, as the counts are kept. Returns rule id → user id → state.
-   */
-  async groupStates(
-    tx: DbOrTx,
-    workspaceId: string,
-    specs: GroupSpec[],
-    periods: { day: string; weekStartDay: string },
-  ): Promise<Map<string, Map<string, GroupMemberState>>> {
-    return (await distributionRepository.groupStatesAndPointers(tx, workspaceId, specs, periods, [])).states;
-  },
 
   /**
    * `groupStates` and `lockPointers` in one statement (a batch's prefetch): the pointers' upsert is a
