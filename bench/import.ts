@@ -20,7 +20,7 @@ import { parseSetArgs } from './lib/args.ts';
 import { saveResults } from './lib/results.ts';
 import { ApiClient } from './lib/http.ts';
 import { profileMarkdown, summarizeProfile, type ProfileSummary } from './lib/profile.ts';
-import { recreateDatabase, rssMb, startServerProcess, stopServerProcess, type ServerProcess } from './lib/server-process.ts';
+import { machineBusyCpuSeconds, processCpuSeconds, recreateDatabase, rssMb, startServerProcess, stopServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { round } from './lib/stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -144,6 +144,13 @@ const SETTINGS = {
   defaultCountry: 'BR',
 };
 
+type Cpu = { server: number | null; machine: number | null };
+type CpuMark = { server: number | null; machine: number | null };
+const cpuMark = (pid: number | undefined): CpuMark => ({ server: processCpuSeconds(pid), machine: machineBusyCpuSeconds() });
+const cpuBetween = (a: CpuMark, b: CpuMark): Cpu => ({
+  server: a.server === null || b.server === null ? null : round(b.server - a.server, 1),
+  machine: a.machine === null || b.machine === null ? null : round(b.machine - a.machine, 1),
+});
 type Rss = { start: number | null; max: number | null; end: number | null };
 const rssOf = (xs: number[]): Rss => ({ start: xs[0] ?? null, max: xs.length ? Math.max(...xs) : null, end: xs[xs.length - 1] ?? null });
 
@@ -153,6 +160,8 @@ export type ImportPhases = {
   runMs: number;
   totalMs: number;
   rss: { upload: Rss; dryRun: Rss; run: Rss };
+  /** CPU seconds per phase: the server process's, and the whole machine's (the server, PostgreSQL, the harness). */
+  cpu: { upload: Cpu; dryRun: Cpu; run: Cpu };
   summary: Json;
   progress: Json;
 };
@@ -166,26 +175,31 @@ async function importFile(server: ServerProcess, client: ApiClient, file: string
   const timer = setInterval(sample, 100);
   try {
     sample();
+    const c0 = cpuMark(server.child.pid);
     const t0 = performance.now();
     const up = await uploadFile(server.base, client, file);
     const t1 = performance.now();
+    const c1 = cpuMark(server.child.pid);
     const s1 = samples.length;
     const id = String(up.id);
     const dry = await client.post(`/api/v1/imports/${id}/dry-run`, SETTINGS);
     if (dry.status !== 202) throw new Error(`dry run refused: ${dry.body}`);
     const validated = await waitFor(client, id, 'validated', sample);
     const t2 = performance.now();
+    const c2 = cpuMark(server.child.pid);
     const s2 = samples.length;
     const run = await client.post(`/api/v1/imports/${id}/run`, { skipRejected: true });
     if (run.status !== 202) throw new Error(`run refused: ${run.body}`);
     const done = await waitFor(client, id, 'done', sample);
     const t3 = performance.now();
+    const c3 = cpuMark(server.child.pid);
     return {
       uploadMs: Math.round(t1 - t0),
       dryRunMs: Math.round(t2 - t1),
       runMs: Math.round(t3 - t2),
       totalMs: Math.round(t3 - t0),
       rss: { upload: rssOf(samples.slice(0, s1)), dryRun: rssOf(samples.slice(s1, s2)), run: rssOf(samples.slice(s2)) },
+      cpu: { upload: cpuBetween(c0, c1), dryRun: cpuBetween(c1, c2), run: cpuBetween(c2, c3) },
       summary: validated.summary as Json,
       progress: done.progress as Json,
     };
@@ -266,6 +280,7 @@ async function oneRun(database: 'postgres' | 'pglite', rows: number, o: ImportOp
     const per = (ms: number) => Math.round(rows / Math.max(ms / 1000, 0.001));
     run.rowsPerSecond = { endToEnd: per(m.totalMs), upload: per(m.uploadMs), dryRun: per(m.dryRunMs), run: Math.round(Number(m.progress.rowsDone) / Math.max(m.runMs / 1000, 0.001)) };
     console.log(`  measured: upload ${m.uploadMs} ms, dry run ${m.dryRunMs} ms, run ${m.runMs} ms — ${m.totalMs} ms, ${run.rowsPerSecond.endToEnd} rows/s; RSS max ${m.rss.run.max} MB`);
+    console.log(`  CPU s (server / machine): upload ${m.cpu.upload.server} / ${m.cpu.upload.machine}, dry run ${m.cpu.dryRun.server} / ${m.cpu.dryRun.machine}, run ${m.cpu.run.server} / ${m.cpu.run.machine}`);
     if (database === 'postgres') {
       const db = new pg.Client({ connectionString: o.databaseUrl });
       await db.connect();
@@ -347,6 +362,20 @@ export function importMarkdown(r: ImportReport): string {
     const rss = m ? `${m.rss.upload.start} → ${Math.max(m.rss.upload.max ?? 0, m.rss.dryRun.max ?? 0, m.rss.run.max ?? 0)} → ${m.rss.run.end}` : '–';
     L.push(
       `| ${x.database} | ${x.rows.toLocaleString('en')} (${x.fileMb}) | ${x.loadAvgStart} → ${x.loadAvgEnd} | ${s(m?.uploadMs)} | ${s(m?.dryRunMs)} | ${s(m?.runMs)} | ${s(m?.totalMs)}${target} | ${x.rowsPerSecond ? `${x.rowsPerSecond.endToEnd} (${x.rowsPerSecond.upload} / ${x.rowsPerSecond.dryRun} / ${x.rowsPerSecond.run})` : '–'} | ${m ? `${String(m.progress.created)} / ${String(m.progress.updated)} / ${(sum?.errors ?? 0) + (sum?.duplicateInFile ?? 0)}` : '–'} | ${rss} | ${x.check ? (x.check.ok ? '✅' : `❌ ${JSON.stringify(x.check)}`) : x.error ? `error: ${x.error}` : '–'} |`,
+    );
+  }
+  const cpuRows = r.runs.filter((x) => x.measured?.cpu);
+  if (cpuRows.length) {
+    L.push(
+      '',
+      'CPU seconds per phase, the server process / the whole machine (server, database, harness; 2 cores give 2 CPU seconds per second):',
+      '',
+      '| Database | Upload | Dry run | Run |',
+      '|---|---|---|---|',
+      ...cpuRows.map((x) => {
+        const c = x.measured!.cpu;
+        return `| ${x.database} | ${c.upload.server} / ${c.upload.machine} | ${c.dryRun.server} / ${c.dryRun.machine} | ${c.run.server} / ${c.run.machine} |`;
+      }),
     );
   }
   for (const x of r.runs) {

@@ -47,6 +47,35 @@ export function rssMb(pid: number | undefined): number | null {
   }
 }
 
+/** CPU seconds a process has used (user + system), from `/proc/<pid>/stat`; null where there is no /proc. */
+export function processCpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds the whole machine has been busy (all cores, everything but idle and iowait), from `/proc/stat`. */
+export function machineBusyCpuSeconds(): number | null {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const [, ...ticks] = line.trim().split(/\s+/);
+    const n = ticks.map(Number);
+    const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
+    return (total - n[3]! - n[4]!) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** Linux reports CPU times in clock ticks of 1/100 s (USER_HZ) on every architecture we run on. */
+const CLOCK_TICKS = 100;
+
 /**
  * Starts the server on `databaseUrl` in production mode with `env` on top (JOBS_ENABLED, LOG_LEVEL…) and waits up
  * to 90 s for it to be ready; `nodeArgs` go before the entry (e.g. `--cpu-prof`). `databaseUrl` null: the embedded
