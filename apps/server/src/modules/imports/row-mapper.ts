@@ -5,8 +5,8 @@ import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/geo/phone.ts';
 import { isKnownCountry } from '../../platform/geo/time-zone.ts';
 import { applyCustomValues, type CustomFieldDefinition } from '../custom-fields/custom-values.ts';
-import { zoneOffsetMinutes } from '../leads/lead-query.ts';
 import { foldSearchText } from '../leads/search-text.ts';
+import { zoneOffsetCache } from '../leads/zone-offsets.ts';
 
 /**
  * Turns one file row into lead values by the mapping, or into a list of errors naming the column, the value and
@@ -100,11 +100,26 @@ export function parseDate(text: string, format: ImportSettings['dateFormat']): [
   return [`${y}-${pad(m)}-${pad(d)}`, time];
 }
 
+/**
+ * Offsets by zone, worked out once per UTC day (asking Intl for every date cell was a tenth of a dry run's CPU).
+ * A handful of zones at most (one per workspace importing); cleared if it ever holds many.
+ */
+const offsetCaches = new Map<string, (at: Date) => number>();
+function offsetAt(at: Date, timeZone: string): number {
+  let cache = offsetCaches.get(timeZone);
+  if (!cache) {
+    if (offsetCaches.size >= 64) offsetCaches.clear();
+    cache = zoneOffsetCache(timeZone);
+    offsetCaches.set(timeZone, cache);
+  }
+  return cache(at);
+}
+
 /** A wall-clock time in a zone as an instant. */
 function zonedInstant(date: string, time: string, timeZone: string): Date {
   const wall = new Date(`${date}T${time}Z`);
-  const first = new Date(wall.getTime() - zoneOffsetMinutes(wall, timeZone) * 60_000);
-  return new Date(wall.getTime() - zoneOffsetMinutes(first, timeZone) * 60_000);
+  const first = new Date(wall.getTime() - offsetAt(wall, timeZone) * 60_000);
+  return new Date(wall.getTime() - offsetAt(first, timeZone) * 60_000);
 }
 
 function parseNumber(text: string): number | null {

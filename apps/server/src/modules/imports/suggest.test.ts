@@ -147,6 +147,16 @@ describe('row values', () => {
     expect(matchKeyOf(values, 'phone')).toBe('+5511999998888');
   });
 
+  it('turns local follow-up times into instants on both sides of a daylight-saving change', async () => {
+    const ny: MapContext = { ...ctx, timeZone: 'America/New_York', settings: { ...settings, dateFormat: 'MDY' } };
+    const at = async (cell: string) => (await mapRow(['Ana Lima', '', 'ana@x.com', '', '', cell, ''], ny)).values.nextFollowUpAt;
+    expect(await at('03/07/2026 09:00')).toBe('2026-03-07T14:00:00.000Z'); // EST, UTC−5
+    expect(await at('03/08/2026 01:30')).toBe('2026-03-08T06:30:00.000Z'); // the change day, before 2 a.m.
+    expect(await at('03/08/2026 09:00')).toBe('2026-03-08T13:00:00.000Z'); // the change day, after: EDT, UTC−4
+    expect(await at('11/01/2026 09:00')).toBe('2026-11-01T14:00:00.000Z'); // back to EST
+    expect(await at('07/04/2026 18:00')).toBe('2026-07-04T22:00:00.000Z');
+  });
+
   it('lists every bad cell of a row with its column, value and reason', async () => {
     const { errors } = await mapRow(['=HYPERLINK("x")', '123', 'not-an-email', 'Nobody', 'lots', '31/31/2025', 'Atlantis'], ctx);
     expect(errors.map((e) => [e.column, e.reason.slice(0, 24)])).toEqual([
