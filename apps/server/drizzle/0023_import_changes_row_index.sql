@@ -1,0 +1,1 @@
+CREATE INDEX "import_changes_row_idx" ON "import_changes" USING btree ("import_id","row_no");
