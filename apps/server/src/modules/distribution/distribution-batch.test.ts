@@ -179,6 +179,13 @@ describe('lead distribution in batches', () => {
     const day = await t.deps.database.query<{ day: string }>(`SELECT DISTINCT day::text FROM assignment_counts WHERE workspace_id = $1 AND rule_key <> '00000000-0000-0000-0000-000000000000'`, [w.id]);
     expect(day.rows.map((r) => r.day)).toContain('2026-03-10');
     expect(day.rows.map((r) => r.day)).not.toContain('2026-03-11');
+    // A new time zone for the workspace moves its counts to the days of that zone (01:30 UTC is 15:30 in Kiribati).
+    await t.deps.database.query(`UPDATE workspaces SET time_zone = 'Pacific/Kiritimati' WHERE id = $1`, [w.id]);
+    await compare(w.id);
+    const moved = await t.deps.database.query<{ day: string }>(`SELECT DISTINCT day::text FROM assignment_counts WHERE workspace_id = $1 AND rule_key <> '00000000-0000-0000-0000-000000000000'`, [w.id]);
+    expect(moved.rows.map((r) => r.day)).toContain('2026-03-11');
+    expect(moved.rows.map((r) => r.day)).not.toContain('2026-03-10');
+    await t.deps.database.query(`UPDATE workspaces SET time_zone = 'America/Sao_Paulo' WHERE id = $1`, [w.id]);
     // A lead deleted for good takes its assignments, and their counts, with it.
     await t.deps.database.query('DELETE FROM leads WHERE id = $1', [l1]);
     await compare(w.id);
