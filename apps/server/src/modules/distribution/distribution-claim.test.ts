@@ -387,6 +387,47 @@ describe('first-to-claim, SLA reassignment and speed to lead', () => {
     expect(await history(owned.id)).toHaveLength(1);
   });
 
+  it('a lead moved to the trash (alone or in bulk) can no longer be claimed: its offer is withdrawn and the cards go', async () => {
+    await resetRules();
+    await rule({ name: 'Claim', strategy: 'first_to_claim', members: members(1, 2) });
+    const one = await newLead({ firstName: 'Trashed alone' });
+    const bulk = await newLead({ firstName: 'Trashed in bulk' });
+    const kept = await newLead({ firstName: 'Still offered' });
+    const offersOf = async (n: number) => (await agent(n).get('/api/v1/distribution/offers')).json().offers.map((o: { leadId: string }) => o.leadId);
+    expect(await offersOf(1)).toEqual(expect.arrayContaining([one.id, bulk.id, kept.id]));
+
+    expect((await owner.delete(`/api/v1/leads/${one.id}`)).statusCode).toBe(200);
+    const res = await owner.post('/api/v1/leads/bulk', { selection: { ids: [bulk.id] }, action: { type: 'delete' } });
+    expect(res.json()).toEqual({ affected: 1 });
+    for (const n of [1, 2]) {
+      const open = await offersOf(n);
+      expect(open).not.toContain(one.id);
+      expect(open).not.toContain(bulk.id);
+      expect(open).toContain(kept.id);
+    }
+    for (const lead of [one, bulk]) {
+      expect((await agent(1).post(`/api/v1/leads/${lead.id}/claim`)).statusCode).toBe(404);
+      await eventually(() => {
+        expect(events.find((e) => e.type === 'lead.offer_taken' && e.data.leadId === lead.id)).toMatchObject({
+          data: { outcome: 'withdrawn', ownerId: null, offeredTo: [id(1), id(2)] },
+          audience: { userIds: [id(1), id(2)], permission: 'leads.view_all' },
+        });
+      });
+    }
+    // Restored, the lead waits unassigned for a manager; the withdrawn offer is not reopened.
+    expect((await owner.post(`/api/v1/leads/${one.id}/restore`)).statusCode).toBe(200);
+    expect(await ownerOf(one.id)).toBeNull();
+    expect(await offersOf(1)).not.toContain(one.id);
+    expect((await agent(1).post(`/api/v1/leads/${one.id}/claim`)).statusCode).toBe(409);
+    // Another workspace's owner can't trash (and so withdraw) these offers.
+    const ownerB = t.client();
+    await ownerB.post('/api/v1/auth/login', { email: 'owner@example.com', password: PASSWORD });
+    ownerB.workspaceId = wsB;
+    expect((await ownerB.post('/api/v1/leads/bulk', { selection: { ids: [kept.id] }, action: { type: 'delete' } })).json()).toEqual({ affected: 0 });
+    expect((await ownerB.delete(`/api/v1/leads/${kept.id}`)).statusCode).toBe(404);
+    expect(await offersOf(2)).toContain(kept.id);
+  });
+
   it("outside a rule's group working hours nobody of the group is available and the fallback applies", async () => {
     await resetRules();
     // The workspace time zone is UTC here.

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.ts';
 import type { AppDeps } from '../../platform/http/types.ts';
 import { activities, leads } from '../leads/leads.table.ts';
@@ -357,14 +357,35 @@ export async function recordBulkManualAssignment(
     ), recorded AS (
       INSERT INTO assignments (workspace_id, lead_id, to_user_id, from_user_id, rule_id, strategy, by_user_id, reason, at)
       SELECT ${a.workspaceId}::uuid, target.id, ${to}, target.owner_id, NULL, NULL, ${a.byUserId}::uuid, 'manual', ${at} FROM target
-    ), withdrawn AS (
-      UPDATE lead_offers SET status = 'withdrawn', resolved_at = ${at}
-      WHERE workspace_id = ${a.workspaceId}::uuid AND status = 'open' AND lead_id IN (SELECT id FROM target)
     )
     INSERT INTO lead_speed (lead_id, workspace_id, owner_id, rule_id, assigned_at, sla_due_at, reassignments)
     SELECT target.id, ${a.workspaceId}::uuid, ${to}, NULL, ${at}, NULL, 0 FROM target
     ON CONFLICT (lead_id) DO UPDATE SET owner_id = excluded.owner_id, rule_id = NULL, assigned_at = excluded.assigned_at,
       sla_due_at = NULL, owner_acted_at = NULL`);
+  // The same leads (locked above, unchanged until the caller's UPDATE).
+  await withdrawOpenOffers(tx, a.workspaceId, sql`SELECT ${leads.id} FROM ${leads} WHERE ${and(eq(leads.workspaceId, a.workspaceId), ...a.where)}`, a.toUserId, a.at);
+}
+
+/**
+ * Open first-to-claim offers of these leads end as `withdrawn` — the lead got an owner another way (a manager) or
+ * went to the trash — and everyone it was offered to hears `lead.offer_taken` on commit: the card leaves their
+ * "my new leads" and the bell. `leadIds`: ids, or a query selecting them.
+ */
+export async function withdrawOpenOffers(tx: DbOrTx, workspaceId: string, leadIds: string[] | SQL, ownerId: string | null, at: Date): Promise<void> {
+  if (Array.isArray(leadIds) && !leadIds.length) return;
+  const ids = Array.isArray(leadIds) ? sql`SELECT unnest(${`{${leadIds.join(',')}}`}::uuid[])` : leadIds;
+  const withdrawn = await tx.execute(sql`
+    UPDATE lead_offers SET status = 'withdrawn', resolved_at = ${at.toISOString()}::timestamptz
+    WHERE workspace_id = ${workspaceId}::uuid AND status = 'open' AND lead_id IN (${ids})
+    RETURNING id, lead_id, to_jsonb(offered_to) AS offered_to`);
+  for (const o of (withdrawn as unknown as { rows: { id: string; lead_id: string; offered_to: string[] }[] }).rows) {
+    await queueEvent(tx, {
+      workspaceId,
+      type: 'lead.offer_taken',
+      data: { offerId: o.id, leadId: o.lead_id, outcome: 'withdrawn', ownerId, offeredTo: o.offered_to },
+      audience: { userIds: o.offered_to, permission: 'leads.view_all' },
+    });
+  }
 }
 
 /**
@@ -373,10 +394,7 @@ export async function recordBulkManualAssignment(
  */
 export async function afterManualChange(tx: DbOrTx, workspaceId: string, leadIds: string[], toUserId: string | null, at: Date): Promise<void> {
   if (!leadIds.length) return;
-  await tx
-    .update(leadOffers)
-    .set({ status: 'withdrawn', resolvedAt: at })
-    .where(and(eq(leadOffers.workspaceId, workspaceId), inArray(leadOffers.leadId, leadIds), eq(leadOffers.status, 'open')));
+  await withdrawOpenOffers(tx, workspaceId, leadIds, toUserId, at);
   await tx.execute(sql`
     INSERT INTO lead_speed (lead_id, workspace_id, owner_id, rule_id, assigned_at, sla_due_at, reassignments)
     SELECT l.id, l.workspace_id, ${toUserId}::uuid, NULL, ${at.toISOString()}::timestamptz, NULL, 0

@@ -135,10 +135,10 @@ export function createOfferService(deps: AppDeps) {
         .limit(1);
       if (!offer) throw notFound('Offer of this lead');
       if (offer.status === 'claimed') throw conflict('Someone else claimed this lead first');
-      if (offer.status === 'withdrawn') throw conflict('This lead was assigned by a manager before anyone claimed it');
-      if (offer.status === 'expired' || offer.expiresAt <= at) throw conflict('This offer has expired');
       const [lead] = await db.select({ deletedAt: leads.deletedAt }).from(leads).where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.id, leadId)));
       if (!lead || lead.deletedAt) throw notFound('Lead');
+      if (offer.status === 'withdrawn') throw conflict('This lead was assigned by a manager before anyone claimed it');
+      if (offer.status === 'expired' || offer.expiresAt <= at) throw conflict('This offer has expired');
       throw conflict('This lead already has an owner');
     },
 

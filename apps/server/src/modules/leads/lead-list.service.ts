@@ -7,7 +7,7 @@ import { writeAudit } from '../../platform/audit/audit.ts';
 import { forbidden, invalid } from '../../platform/errors.ts';
 import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import { createCustomFieldsService } from '../custom-fields/custom-fields.service.ts';
-import { recordBulkManualAssignment } from '../distribution/distribution.assign.ts';
+import { recordBulkManualAssignment, withdrawOpenOffers } from '../distribution/distribution.assign.ts';
 import { resolveStageRules } from '../pipelines/stage-rules.ts';
 import { queueLeadsChanged } from '../cadences/cadence-jobs.ts';
 import { toLead, type LeadRow } from './leads.mapper.ts';
@@ -366,7 +366,10 @@ export function createLeadListService(deps: AppDeps) {
         if (action.type === 'assign') {
           await recordBulkManualAssignment(tx, { workspaceId: actor.workspaceId, where: change.where, toUserId: action.ownerId?.toLowerCase() ?? null, byUserId: actor.userId, at: base.now });
         }
-        return repo.applyBulkChangeReturningIds(tx, change);
+        const ids = await repo.applyBulkChangeReturningIds(tx, change);
+        // Leads in the trash can't be claimed: their open offers end (as deleteLead).
+        if (action.type === 'delete') await withdrawOpenOffers(tx, actor.workspaceId, ids, null, base.now);
+        return ids;
       });
       const affected = changedIds.length;
       // Moved or trashed leads start or stop their cadences as one lead's move would.

@@ -10,7 +10,7 @@ import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import type { CustomFieldsService } from '../custom-fields/custom-fields.service.ts';
 import type { MarketingService } from '../marketing/marketing.service.ts';
 import { applyCustomValues, invalidPhoneMessage } from '../custom-fields/custom-values.ts';
-import { distributeLeads, publishAssignments, recordManualAssignment, type Distributed } from '../distribution/distribution.assign.ts';
+import { distributeLeads, publishAssignments, recordManualAssignment, withdrawOpenOffers, type Distributed } from '../distribution/distribution.assign.ts';
 import { createPipelinesRepository, type StageRow } from '../pipelines/pipelines.repository.ts';
 import { resolveStageRules } from '../pipelines/stage-rules.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
@@ -501,6 +501,8 @@ export function createLeadsService(
       const at = deps.now();
       await db.transaction(async (tx) => {
         if (!(await repo.moveToTrash(tx, scope, id, actor.userId, at))) throw conflict('This lead is already in the trash');
+        // Nobody may claim a lead in the trash: its open offer ends, and the agents' cards go.
+        await withdrawOpenOffers(tx, actor.workspaceId, [id], null, at);
         await repo.insertActivities(tx, [activityRow(actor, id, 'deleted', {}, at)]);
         await audit(tx, actor, 'lead.delete', id, { oldValues: auditSnapshot(before.lead) });
       });
