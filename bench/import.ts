@@ -144,10 +144,10 @@ const SETTINGS = {
   defaultCountry: 'BR',
 };
 
+/** CPU seconds of the server process and of the whole machine: a reading, or the difference of two. */
 type Cpu = { server: number | null; machine: number | null };
-type CpuMark = { server: number | null; machine: number | null };
-const cpuMark = (pid: number | undefined): CpuMark => ({ server: processCpuSeconds(pid), machine: machineBusyCpuSeconds() });
-const cpuBetween = (a: CpuMark, b: CpuMark): Cpu => ({
+const cpuMark = (pid: number | undefined): Cpu => ({ server: processCpuSeconds(pid), machine: machineBusyCpuSeconds() });
+const cpuBetween = (a: Cpu, b: Cpu): Cpu => ({
   server: a.server === null || b.server === null ? null : round(b.server - a.server, 1),
   machine: a.machine === null || b.machine === null ? null : round(b.machine - a.machine, 1),
 });

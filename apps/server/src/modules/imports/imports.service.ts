@@ -175,8 +175,7 @@ export function createImportsService(deps: AppDeps) {
     let analysed = false;
     for (const t of stats) {
       if (Number(t.n_mod_since_analyze) >= 50 + 0.5 * Number(t.n_live_tup)) {
-        if (sample === 'small') await quickAnalyze(t.relname);
-        else await db.execute(sql.raw(`ANALYZE "${t.relname.replace(/"/g, '""')}"`));
+        await analyze(t.relname, sample);
         analysed = true;
       }
     }
@@ -184,15 +183,21 @@ export function createImportsService(deps: AppDeps) {
   }
 
   /**
-   * ANALYZE from a small sample (statistics target 10: 3,000 rows instead of 30,000). What an import's statements
-   * need from statistics is the table's size and rough spreads; the full sample of `leads` (20 indexes, arrays,
-   * JSON) took 1.1–1.3 s at 100,000 leads, the small one 0.13 s, and `import_rows` 0.47 s against 0.04 s. The run
-   * takes full statistics of `leads` again once it is over, for everyone else's queries.
+   * ANALYZE a table, from the usual sample or a small one (statistics target 10: 3,000 rows instead of 30,000).
+   * What an import's statements need from statistics is the table's size and rough spreads; the full sample of
+   * `leads` (20 indexes, arrays, JSON) took 1.1–1.3 s at 100,000 leads, the small one 0.13 s, and `import_rows`
+   * 0.47 s against 0.04 s. A run takes full statistics of `leads` again once it is over, for everyone else's
+   * queries (ADR 023).
    */
-  async function quickAnalyze(table: string): Promise<void> {
+  async function analyze(table: string, sample: 'small' | 'full'): Promise<void> {
+    const statement = sql.raw(`ANALYZE "${table.replace(/"/g, '""')}"`);
+    if (sample === 'full') {
+      await db.execute(statement);
+      return;
+    }
     await db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL default_statistics_target = 10`);
-      await tx.execute(sql.raw(`ANALYZE "${table.replace(/"/g, '""')}"`));
+      await tx.execute(statement);
     });
   }
 
@@ -274,7 +279,8 @@ export function createImportsService(deps: AppDeps) {
     const ctx = await mapContext(row, settings);
     // On PostgreSQL two loops take turns: while one batch is mapped in JavaScript, the other's rows are read or
     // written by the database, so the server and the database work at the same time instead of waiting for each
-    // other (dry run of 100,000 rows: 9.8 s → see bench/README.md "Import"). PGlite runs one transaction at a time.
+    // other (dry run of 100,000 rows: 9.8 → 8.0 s, bench/README.md "Import", ADR 023). PGlite runs one transaction
+    // at a time.
     await Promise.all(Array.from({ length: deps.database.kind === 'postgres' ? VALIDATE_WORKERS : 1 }, () => validateSome(id, settings, ctx)));
     await finishValidation(id, row, settings);
   }
@@ -327,7 +333,7 @@ export function createImportsService(deps: AppDeps) {
     // below join all of this import's rows, and with statistics taken before the upload (the maintenance job runs
     // once a minute) the planner took the rows for a handful and chose a nested loop over two sequential scans —
     // 8 minutes for 20,000 rows instead of a second (ADR 020).
-    await quickAnalyze('import_rows');
+    await analyze('import_rows', 'small');
     await freshStatistics(['leads'], 'full');
     await cleanMatchIndex(settings.matchOn);
     await db.transaction(async (tx) => {
@@ -661,7 +667,7 @@ export function createImportsService(deps: AppDeps) {
       if (state !== 'more' || options.haltAfterBatches === n) {
         // The import is over for its user (done, cancelled or halted); the small samples taken on the way are
         // replaced by full statistics, which the rest of the app plans its queries with.
-        if (sampled) await db.execute(sql`ANALYZE leads`);
+        if (sampled) await analyze('leads', 'full');
         return;
       }
     }
