@@ -21,9 +21,18 @@ export function toJson(rows: unknown): string {
 
 /** `SELECT <columns> FROM json_to_recordset($1)`: many rows as one parameter, typed by the column list. */
 export function jsonRows(columns: readonly (readonly [string, ColumnType])[], rows: Record<string, unknown>[]): SQL {
+  return recordset(columns, toJson(rows));
+}
+
+/** The same from rows already turned into JSON objects one by one (each by `toJson`). */
+export function jsonRowsOf(columns: readonly (readonly [string, ColumnType])[], rows: string[]): SQL {
+  return recordset(columns, `[${rows.join(',')}]`);
+}
+
+function recordset(columns: readonly (readonly [string, ColumnType])[], json: string): SQL {
   const names = columns.map(([c]) => c).join(', ');
   const defs = columns.map(([c, t]) => `${c} ${t}`).join(', ');
-  return sql`SELECT ${sql.raw(names)} FROM json_to_recordset(${toJson(rows)}::json) AS x(${sql.raw(defs)})`;
+  return sql`SELECT ${sql.raw(names)} FROM json_to_recordset(${json}::json) AS x(${sql.raw(defs)})`;
 }
 
 export const IMPORT_ROW_COLUMNS = [
