@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { IMPORT_UNDO_DAYS, type importColumn, type importDetail, type ImportSettings, type importSummary } from '@leadflow/shared/imports';
 import { writeAudit } from '../../platform/audit/audit.ts';
 import type { DbOrTx, Tx } from '../../platform/db/client.ts';
+import { orderedUuid } from '../../platform/db/ordered-uuid.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
 import { phoneSearchDigits } from '../../platform/geo/phone.ts';
 import { timeZoneFromLocation } from '../../platform/geo/time-zone.ts';
@@ -553,7 +554,7 @@ export function createImportsService(deps: AppDeps) {
   /** A new lead of the run (board position left for the batch's transaction), its timeline entry and undo record. */
   function newLead(imp: ImportRecord, settings: ImportSettings, r: RunRow, stageInfo: ReturnType<typeof stageInfoOf>, at: Date): NewLead {
     const v = r.values;
-    const id = randomUUID();
+    const id = orderedUuid();
     const stageId = v.stageId ?? settings.defaults.stageId ?? stageInfo.defaultStage;
     const stage = stageId ? stageInfo.byId.get(stageId) : undefined;
     const phones = v.phones ?? [];
@@ -803,15 +804,29 @@ export function createImportsService(deps: AppDeps) {
         throw err;
       }
       const importId = randomUUID();
+      // One batch of rows is written while the next is read from the file: the database and the reader work at the
+      // same time. The write's error is kept (not left unhandled) and thrown by the next flush.
+      let writing: Promise<unknown> = Promise.resolve(null);
       try {
         const source = spooled.format === 'xlsx' ? await readXlsx(spooled, query.sheet) : await readCsv(spooled, query.delimiter);
         let headers: string[] | null = null;
         let rowCount = 0;
         let pending: Record<string, unknown>[] = [];
-        const flush = async () => {
-          if (!pending.length) return;
-          await db.execute(sql`INSERT INTO import_rows (import_id, row_no, cells, parse_error) ${jsonRows(IMPORT_ROW_COLUMNS, pending)}`);
+        const flush = async (last = false) => {
+          const rows = pending;
           pending = [];
+          const failed = await writing;
+          if (failed) throw failed;
+          if (rows.length) {
+            writing = db.execute(sql`INSERT INTO import_rows (import_id, row_no, cells, parse_error) ${jsonRows(IMPORT_ROW_COLUMNS, rows)}`).then(
+              () => null,
+              (err: unknown) => err ?? new Error('Writing the rows failed'),
+            );
+          }
+          if (last) {
+            const failedLast = await writing;
+            if (failedLast) throw failedLast;
+          }
         };
         await db.insert(imports).values({
           id: importId,
@@ -844,7 +859,7 @@ export function createImportsService(deps: AppDeps) {
           pending.push({ import_id: importId, row_no: rec.row, cells: rec.cells.slice(0, Math.max(headers.length, 1)), parse_error: parseError });
           if (pending.length >= INSERT_BATCH) await flush();
         }
-        await flush();
+        await flush(true);
         if (!headers) throw invalid('file', 'The file is empty');
         if (!rowCount) throw invalid('file', 'The file has a header row but no data rows');
         await db
@@ -855,6 +870,7 @@ export function createImportsService(deps: AppDeps) {
         await writeAudit(db, { workspaceId: actor.workspaceId, actorId: actor.userId, action: 'import.upload', entityType: 'import', entityId: importId, newValues: { fileName: row.fileName, rows: rowCount, format: row.format }, ip: actor.ip });
         return { ...(await toDetail(row)), columns: await columnsOf(row) };
       } catch (err) {
+        await writing;
         await db.delete(imports).where(eq(imports.id, importId));
         if (err instanceof FileFormatError) throw invalid('file', err.message);
         throw err;
