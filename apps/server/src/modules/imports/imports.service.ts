@@ -484,16 +484,17 @@ export function createImportsService(deps: AppDeps) {
    * top card (index leads_ws_stage_pos_idx) instead of one per row, which with statistics older than the import's
    * own rows became a scan of the workspace per row (ADR 020).
    */
-  async function placeOnTop(tx: Tx, workspaceId: string, rows: Record<string, unknown>[]) {
+  async function placeOnTop(tx: Tx, workspaceId: string, rows: Record<string, unknown>[], floor?: Map<string, number>): Promise<Map<string, number>> {
     const stageIds = [...new Set(rows.flatMap((r) => (r.stage_id ? [r.stage_id as string] : [])))];
-    const top = new Map<string, number>();
+    // `floor`: the tops the batch before (still uncommitted, so unseen here) leaves; its cards stay below.
+    const top = new Map<string, number>(floor);
     if (stageIds.length) {
       const found = rowsOf<{ stage_id: string; top: number | null }>(
         await tx.execute(sql`
           SELECT s.id AS stage_id, (SELECT min(l.stage_position) FROM leads l WHERE l.workspace_id = ${workspaceId} AND l.stage_id = s.id AND l.deleted_at IS NULL) AS top
           FROM unnest(${sql.param(stageIds)}::uuid[]) AS s(id)`),
       );
-      for (const f of found) top.set(f.stage_id, Number(f.top ?? 0));
+      for (const f of found) top.set(f.stage_id, Math.min(Number(f.top ?? 0), top.get(f.stage_id) ?? Infinity));
     }
     for (const r of rows) {
       if (!r.stage_id) {
@@ -504,6 +505,7 @@ export function createImportsService(deps: AppDeps) {
       top.set(r.stage_id as string, next);
       r.stage_position = next;
     }
+    return top;
   }
 
   type RunRow = { rowNo: number; status: string; matchKey: string | null; values: LeadValues };
@@ -604,133 +606,256 @@ export function createImportsService(deps: AppDeps) {
   }
 
   /**
+   * A batch of the run in flight, as the next batch sees it (pipelined run, ADR 024): the rows it covers, every
+   * value of the matched field and every external id its rows carry (a later row holding one of them may need a
+   * lead this batch creates or changes, so that batch waits), the board tops it leaves, and its outcome.
+   */
+  type InFlight = {
+    n: number;
+    lastRow: number;
+    fieldValues: Set<string>;
+    externalIds: Set<string>;
+    tops: Promise<Map<string, number> | null>;
+    done: Promise<BatchOutcome>;
+  };
+  type BatchOutcome = { state: 'more' | 'finished' | 'cancelled' | 'aborted'; row?: ImportRecord; distributed: Distributed[] };
+  type Link = {
+    /** The batch before, still writing, and whether it committed with the run going on (false: this one gives up). */
+    prev: { batch: InFlight; committed: Promise<boolean> } | null;
+    /** This batch holds its locks (or is over): what the next one needs to know about it. */
+    onLocked: (info: Omit<InFlight, 'n' | 'done'>) => void;
+  };
+
+  /** A pipelined batch that must not commit (the one before it did not, or the run stopped): rolled back, retried. */
+  class BatchAborted extends Error {}
+
+  function fieldValuesOf(values: LeadValues, matchOn: ImportSettings['matchOn']): string[] {
+    if (matchOn === 'email') return values.emails ?? [];
+    if (matchOn === 'phone') return (values.phones ?? []).flatMap((p) => (p.e164 ? [p.e164] : []));
+    const key = matchKeyOf(values, matchOn);
+    return key === null ? [] : [key];
+  }
+
+  /**
    * One batch of the run in one transaction: the leads it creates or updates, their timeline entries, the
    * before-images for undo and the checkpoint all commit together, so a crash or a cancel never leaves part of a
-   * batch, and the next run starts right after the last committed one. `prepared` is used when it starts at the
-   * checkpoint (another worker may have moved it); `onRows` hears the batch's last row as soon as it is known.
+   * batch, and the next run starts right after the last committed one. `prepared` is used when it starts where
+   * this batch starts; `onRows` hears the batch's last row as soon as it is known.
+   *
+   * With a `link` (pipelined run on PostgreSQL, new leads without an owner), a batch starts while the one before
+   * is still writing: without the import's row lock, after that batch's rows. It writes its new leads at the same
+   * time as the batch before, but changes existing leads and commits only once that one has committed, and only if
+   * the checkpoint is where that batch left it — so batches still commit in file order, one after the other.
+   * Rows that may need a lead the batch before creates or changes (a shared e-mail, phone or external id) wait for
+   * its commit before they look leads up. The batch before never waits for this one: its leads were locked before
+   * this one looked any up, new leads without an owner touch no shared counter, and this one's changes of existing
+   * leads wait. A batch that must not commit rolls back (`aborted`) and the run goes on from the checkpoint.
    */
-  async function runBatch(
-    id: string,
-    batchSize: number,
-    failHere: boolean,
-    prepared: PreparedBatch | null,
-    onRows: (imp: ImportRecord, lastRow: number) => void,
-  ): Promise<{ state: 'more' | 'finished' | 'cancelled'; row?: ImportRecord; distributed: Distributed[] }> {
+  async function runBatch(id: string, batchSize: number, failHere: boolean, prepared: PreparedBatch | null, onRows: (imp: ImportRecord, lastRow: number) => void, link: Link | null = null): Promise<BatchOutcome> {
     let distributed: Distributed[] = [];
-    const result = await db.transaction(async (tx) => {
-      const [imp] = await tx.select().from(imports).where(eq(imports.id, id)).for('update');
-      if (!imp || imp.status !== 'running') return { state: 'finished' as const, row: imp };
-      if (imp.cancelRequested) {
-        const [row] = await tx.update(imports).set({ status: 'cancelled', finishedAt: deps.now() }).where(eq(imports.id, id)).returning();
-        await writeAudit(tx, { workspaceId: imp.workspaceId, actorId: imp.createdBy, action: 'import.cancel', entityType: 'import', entityId: id, newValues: { created: imp.created, updated: imp.updated, rowsDone: imp.rowsDone } });
-        return { state: 'cancelled' as const, row };
-      }
-      const settings = imp.settings as unknown as ImportSettings;
-      const batch = prepared && prepared.after === imp.checkpoint ? prepared : await prepareBatch(tx, imp, imp.checkpoint, batchSize);
-      const at = batch.at;
-      if (!batch.rows.length) {
-        const [row] = await tx.update(imports).set({ status: 'done', finishedAt: deps.now() }).where(eq(imports.id, id)).returning();
-        await writeAudit(tx, { workspaceId: imp.workspaceId, actorId: imp.createdBy, action: 'import.run', entityType: 'import', entityId: id, newValues: { fileName: imp.fileName, created: imp.created, updated: imp.updated } });
-        return { state: 'finished' as const, row };
-      }
-      onRows(imp, batch.rows[batch.rows.length - 1]!.rowNo);
-
-      const stageInfo = stageInfoOf(batch.stages);
-      const keys = [...new Set(batch.rows.flatMap((r) => (r.matchKey ? [r.matchKey] : [])))];
-      const existing = settings.mode === 'create' ? new Map<string, ExistingLead>() : await findExisting(tx, imp.workspaceId, settings.matchOn, keys);
-      // External ids are unique per origin: a row whose id an earlier import already used is not created twice.
-      const externalIds = batch.rows.flatMap((r) => (r.values.externalId ? [r.values.externalId] : []));
-      const takenExternal = new Set(
-        externalIds.length
-          ? (
-              await tx
-                .select({ e: leads.externalId })
-                .from(leads)
-                .where(and(eq(leads.workspaceId, imp.workspaceId), eq(leads.origin, 'import'), inArray(leads.externalId, externalIds)))
-            ).map((r) => r.e)
-          : [],
-      );
-
-      const inserts: NewLead[] = [];
-      const updates: { id: string; set: Record<string, unknown> }[] = [];
-      const changes: string[] = [];
-      const acts: string[] = [];
-      const touched = new Set<string>();
-      let created = 0;
-      let updated = 0;
-      for (const r of batch.rows) {
-        const v = r.values;
-        const match = r.matchKey ? existing.get(r.matchKey) : undefined;
-        if (match && !touched.has(match.id)) {
-          const { set, before } = updateFor(match, v, stageInfo.byId, settings.assignment.kind === 'column', at);
-          touched.add(match.id);
-          if (!Object.keys(set).length) continue;
-          updates.push({ id: match.id, set });
-          changes.push(toJson({ import_id: id, lead_id: match.id, kind: 'updated', before, row_no: r.rowNo }));
-          acts.push(toJson({ workspace_id: imp.workspaceId, lead_id: match.id, type: 'imported', actor_id: imp.createdBy, data: { importId: id, fileName: imp.fileName, row: r.rowNo, action: 'updated', fields: Object.keys(set) }, created_at: at }));
-          updated++;
-          continue;
+    const prev = link?.prev ?? null;
+    let announced = false;
+    const announce = (info: Omit<InFlight, 'n' | 'done'>) => {
+      if (announced || !link) return;
+      announced = true;
+      link.onLocked(info);
+    };
+    let tops!: (t: Map<string, number> | null) => void;
+    const topsLeft = new Promise<Map<string, number> | null>((resolve) => (tops = resolve));
+    const mustCommit = async () => {
+      if (prev && !(await prev.committed)) throw new BatchAborted();
+    };
+    // The batch before ended without rows to write (end of the file, or it gave up): nothing to start after it.
+    if (prev && prev.batch.lastRow < 0) {
+      announce({ lastRow: -1, fieldValues: new Set(), externalIds: new Set(), tops: Promise.resolve(null) });
+      return { state: 'aborted', distributed: [] };
+    }
+    try {
+      const result = await db.transaction(async (tx) => {
+        let imp: ImportRecord | undefined;
+        if (prev) {
+          [imp] = await tx.select().from(imports).where(eq(imports.id, id));
+          if (!imp || imp.status !== 'running' || imp.cancelRequested) throw new BatchAborted();
+        } else {
+          [imp] = await tx.select().from(imports).where(eq(imports.id, id)).for('no key update');
+          if (!imp || imp.status !== 'running') return { state: 'finished' as const, row: imp };
+          if (imp.cancelRequested) {
+            const [row] = await tx.update(imports).set({ status: 'cancelled', finishedAt: deps.now() }).where(eq(imports.id, id)).returning();
+            await writeAudit(tx, { workspaceId: imp.workspaceId, actorId: imp.createdBy, action: 'import.cancel', entityType: 'import', entityId: id, newValues: { created: imp.created, updated: imp.updated, rowsDone: imp.rowsDone } });
+            return { state: 'cancelled' as const, row };
+          }
         }
-        if (match || settings.mode === 'update') continue;
-        if (v.externalId && takenExternal.has(v.externalId)) continue;
-        if (v.externalId) takenExternal.add(v.externalId);
-        // A row the dry run matched to a lead that has gone since (moved to the trash) is created instead.
-        const lead = batch.creates.get(r.rowNo) ?? newLead(imp, settings, r, stageInfo, at);
-        inserts.push(lead);
-        changes.push(lead.change);
-        acts.push(lead.act);
-        created++;
-      }
-      // One statement each for the batch's new leads, updated leads, timeline entries and undo records.
-      if (inserts.length) {
-        await placeOnTop(
-          tx,
-          imp.workspaceId,
-          inserts.map((l) => l.lead),
+        const settings = imp.settings as unknown as ImportSettings;
+        const after = prev ? prev.batch.lastRow : imp.checkpoint;
+        const batch = prepared && prepared.after === after ? prepared : await prepareBatch(tx, imp, after, batchSize);
+        const at = batch.at;
+        if (!batch.rows.length) {
+          // The end of the file: said by a batch that holds the import's row (the one before has committed).
+          if (prev) throw new BatchAborted();
+          const [row] = await tx.update(imports).set({ status: 'done', finishedAt: deps.now() }).where(eq(imports.id, id)).returning();
+          await writeAudit(tx, { workspaceId: imp.workspaceId, actorId: imp.createdBy, action: 'import.run', entityType: 'import', entityId: id, newValues: { fileName: imp.fileName, created: imp.created, updated: imp.updated } });
+          return { state: 'finished' as const, row };
+        }
+        const lastRow = batch.rows[batch.rows.length - 1]!.rowNo;
+        onRows(imp, lastRow);
+
+        const keys = [...new Set(batch.rows.flatMap((r) => (r.matchKey ? [r.matchKey] : [])))];
+        const externalIds = batch.rows.flatMap((r) => (r.values.externalId ? [r.values.externalId] : []));
+        if (prev && (keys.some((k) => prev.batch.fieldValues.has(k)) || externalIds.some((e) => prev.batch.externalIds.has(e)))) await mustCommit();
+        const stageInfo = stageInfoOf(batch.stages);
+        const existing = settings.mode === 'create' ? new Map<string, ExistingLead>() : await findExisting(tx, imp.workspaceId, settings.matchOn, keys);
+        if (link) {
+          announce({
+            lastRow,
+            fieldValues: new Set(batch.rows.flatMap((r) => fieldValuesOf(r.values, settings.matchOn))),
+            externalIds: new Set(externalIds),
+            tops: topsLeft,
+          });
+        }
+        // External ids are unique per origin: a row whose id an earlier import already used is not created twice.
+        const takenExternal = new Set(
+          externalIds.length
+            ? (
+                await tx
+                  .select({ e: leads.externalId })
+                  .from(leads)
+                  .where(and(eq(leads.workspaceId, imp.workspaceId), eq(leads.origin, 'import'), inArray(leads.externalId, externalIds)))
+              ).map((r) => r.e)
+            : [],
         );
-        await tx.execute(sql`SELECT set_config('leadflow.keep_stage_position', 'on', true)`);
-        // The board position goes into each lead's JSON built beforehand, as its last key.
-        const rows = inserts.map((l) => `${l.json.slice(0, -1)},"stage_position":${Number(l.lead.stage_position)}}`);
-        await tx.execute(sql`INSERT INTO leads (${sql.raw([...LEAD_INSERT_COLUMNS.map(([c]) => c), 'stage_position'].join(', '))}) ${jsonRowsOf([...LEAD_INSERT_COLUMNS, ['stage_position', 'integer']], rows)}`);
-        await tx.execute(sql`SELECT set_config('leadflow.keep_stage_position', 'off', true)`);
-      }
-      if (updates.length) await tx.execute(updateLeadsStatement(imp.workspaceId, updates, at, true));
-      if (acts.length) await tx.execute(sql`INSERT INTO activities (${sql.raw(ACTIVITY_COLUMNS.map(([c]) => c).join(', '))}) ${jsonRowsOf(ACTIVITY_COLUMNS, acts)}`);
-      if (changes.length) {
-        // A lead this import already created or updated in an earlier batch (a row matched it by another email or
-        // phone): the first before-image wins for the fields it holds, so undo still restores the original values.
-        await tx.execute(sql`
-          INSERT INTO import_changes (${sql.raw(CHANGE_COLUMNS.map(([c]) => c).join(', '))}) ${jsonRowsOf(CHANGE_COLUMNS, changes)}
-          ON CONFLICT (import_id, lead_id) DO UPDATE SET before = coalesce(excluded.before, '{}'::jsonb) || coalesce(import_changes.before, '{}'::jsonb)`);
-      }
-      if (settings.assignment.kind === 'distribution') {
-        distributed = await distributeLeads(tx, { workspaceId: imp.workspaceId, leadIds: inserts.map((l) => l.lead.id as string), at });
-      }
-      if (failHere) throw new Error('Simulated failure inside a batch');
-      const [row] = await tx
-        .update(imports)
-        .set({
-          checkpoint: batch.rows[batch.rows.length - 1]!.rowNo,
-          rowsDone: sql`${imports.rowsDone} + ${batch.rows.length}`,
-          created: sql`${imports.created} + ${created}`,
-          updated: sql`${imports.updated} + ${updated}`,
-        })
-        .where(eq(imports.id, id))
-        .returning();
-      return { state: 'more' as const, row };
-    });
-    return { ...result, distributed };
+
+        const inserts: NewLead[] = [];
+        const updates: { id: string; set: Record<string, unknown> }[] = [];
+        const changes: string[] = [];
+        const acts: string[] = [];
+        const touched = new Set<string>();
+        let created = 0;
+        let updated = 0;
+        for (const r of batch.rows) {
+          const v = r.values;
+          const match = r.matchKey ? existing.get(r.matchKey) : undefined;
+          if (match && !touched.has(match.id)) {
+            const { set, before } = updateFor(match, v, stageInfo.byId, settings.assignment.kind === 'column', at);
+            touched.add(match.id);
+            if (!Object.keys(set).length) continue;
+            updates.push({ id: match.id, set });
+            changes.push(toJson({ import_id: id, lead_id: match.id, kind: 'updated', before, row_no: r.rowNo }));
+            acts.push(toJson({ workspace_id: imp.workspaceId, lead_id: match.id, type: 'imported', actor_id: imp.createdBy, data: { importId: id, fileName: imp.fileName, row: r.rowNo, action: 'updated', fields: Object.keys(set) }, created_at: at }));
+            updated++;
+            continue;
+          }
+          if (match || settings.mode === 'update') continue;
+          if (v.externalId && takenExternal.has(v.externalId)) continue;
+          if (v.externalId) takenExternal.add(v.externalId);
+          // A row the dry run matched to a lead that has gone since (moved to the trash) is created instead.
+          const lead = batch.creates.get(r.rowNo) ?? newLead(imp, settings, r, stageInfo, at);
+          inserts.push(lead);
+          changes.push(lead.change);
+          acts.push(lead.act);
+          created++;
+        }
+        // One statement each for the batch's new leads, updated leads, timeline entries and undo records.
+        const floor = prev ? await prev.batch.tops : null;
+        if (prev && !floor) throw new BatchAborted();
+        tops(
+          await placeOnTop(
+            tx,
+            imp.workspaceId,
+            inserts.map((l) => l.lead),
+            floor ?? undefined,
+          ),
+        );
+        if (inserts.length) {
+          await tx.execute(sql`SELECT set_config('leadflow.keep_stage_position', 'on', true)`);
+          // The board position goes into each lead's JSON built beforehand, as its last key.
+          const rows = inserts.map((l) => `${l.json.slice(0, -1)},"stage_position":${Number(l.lead.stage_position)}}`);
+          await tx.execute(sql`INSERT INTO leads (${sql.raw([...LEAD_INSERT_COLUMNS.map(([c]) => c), 'stage_position'].join(', '))}) ${jsonRowsOf([...LEAD_INSERT_COLUMNS, ['stage_position', 'integer']], rows)}`);
+          await tx.execute(sql`SELECT set_config('leadflow.keep_stage_position', 'off', true)`);
+        }
+        if (updates.length) {
+          await mustCommit();
+          await tx.execute(updateLeadsStatement(imp.workspaceId, updates, at, true));
+        }
+        if (acts.length) await tx.execute(sql`INSERT INTO activities (${sql.raw(ACTIVITY_COLUMNS.map(([c]) => c).join(', '))}) ${jsonRowsOf(ACTIVITY_COLUMNS, acts)}`);
+        if (changes.length) {
+          // A lead this import already created or updated in an earlier batch (a row matched it by another email or
+          // phone): the first before-image wins for the fields it holds, so undo still restores the original values.
+          await tx.execute(sql`
+            INSERT INTO import_changes (${sql.raw(CHANGE_COLUMNS.map(([c]) => c).join(', '))}) ${jsonRowsOf(CHANGE_COLUMNS, changes)}
+            ON CONFLICT (import_id, lead_id) DO UPDATE SET before = coalesce(excluded.before, '{}'::jsonb) || coalesce(import_changes.before, '{}'::jsonb)`);
+        }
+        if (settings.assignment.kind === 'distribution') {
+          distributed = await distributeLeads(tx, { workspaceId: imp.workspaceId, leadIds: inserts.map((l) => l.lead.id as string), at });
+        }
+        if (failHere) throw new Error('Simulated failure inside a batch');
+        await mustCommit();
+        const [row] = await tx
+          .update(imports)
+          .set({
+            checkpoint: lastRow,
+            rowsDone: sql`${imports.rowsDone} + ${batch.rows.length}`,
+            created: sql`${imports.created} + ${created}`,
+            updated: sql`${imports.updated} + ${updated}`,
+          })
+          .where(prev ? and(eq(imports.id, id), eq(imports.checkpoint, after), eq(imports.status, 'running'), eq(imports.cancelRequested, false)) : eq(imports.id, id))
+          .returning();
+        if (!row) throw new BatchAborted();
+        return { state: 'more' as const, row };
+      });
+      return { ...result, distributed };
+    } catch (err) {
+      if (err instanceof BatchAborted) return { state: 'aborted', distributed: [] };
+      throw err;
+    } finally {
+      tops(null);
+      announce({ lastRow: -1, fieldValues: new Set(), externalIds: new Set(), tops: topsLeft });
+    }
   }
 
   async function runImport(id: string, options: RunOptions = {}): Promise<void> {
     const batchSize = options.batchSize ?? RUN_BATCH;
     const [imp] = await db.select({ settings: imports.settings }).from(imports).where(eq(imports.id, id));
-    const matchOn = (imp?.settings as unknown as ImportSettings | null)?.matchOn ?? null;
+    const settings = imp?.settings as unknown as ImportSettings | null;
+    const matchOn = settings?.matchOn ?? null;
     // On PostgreSQL the next batch is prepared on another connection while this one is written; PGlite runs one
-    // statement at a time, so there each batch is prepared in its own transaction.
+    // statement at a time, so there each batch is prepared in its own transaction. Batches overlap (two in flight)
+    // when new leads get no owner: an owner's open-lead counter would make two batches wait on each other.
     const ahead = deps.database.kind === 'postgres';
+    const pipelined = ahead && settings?.assignment.kind === 'none';
     let next: Promise<PreparedBatch | null> = Promise.resolve(null);
     let sampled = false;
+    let prev: InFlight | null = null;
+    const onRows = (locked: ImportRecord, lastRow: number) => {
+      if (ahead) next = prepareBatch(db, locked, lastRow, batchSize).catch(() => null);
+    };
+    /** A batch's outcome, in file order: progress and events; whether the run goes on after it. */
+    const settle = async (b: InFlight): Promise<'go' | 'stop' | 'again'> => {
+      const { state, row, distributed } = await b.done;
+      if (state === 'aborted') return 'again';
+      if (row) {
+        await publishProgress(row);
+        if (distributed.length) await publishAssignments(deps, row.workspaceId, distributed);
+        if (state === 'more') await deps.events.publish({ workspaceId: row.workspaceId, type: 'leads.imported', data: { importId: id }, audience: { permission: 'leads.view_all' } });
+      }
+      return state === 'more' && options.haltAfterBatches !== b.n ? 'go' : 'stop';
+    };
+    const start = (n: number, prepared: PreparedBatch | null, before: InFlight | null): { batch: InFlight; locked: Promise<void> } => {
+      let locked!: () => void;
+      const lockedP = new Promise<void>((resolve) => (locked = resolve));
+      const batch: InFlight = { n, lastRow: -1, fieldValues: new Set(), externalIds: new Set(), tops: Promise.resolve(null), done: Promise.resolve({ state: 'aborted', distributed: [] }) };
+      const committed = before ? before.done.then((o) => o.state === 'more' && options.haltAfterBatches !== before.n, () => false) : null;
+      const link: Link | null = pipelined
+        ? {
+            prev: before && committed ? { batch: before, committed } : null,
+            onLocked: (info) => {
+              Object.assign(batch, info);
+              locked();
+            },
+          }
+        : null;
+      batch.done = runBatch(id, batchSize, options.failInBatch === n, prepared, onRows, link).finally(() => locked());
+      return { batch, locked: lockedP };
+    };
     try {
       for (let n = 1; ; n++) {
         // Before each batch: statistics that know the leads the earlier batches added, and their index entries
@@ -739,25 +864,43 @@ export function createImportsService(deps: AppDeps) {
         await cleanMatchIndex(matchOn);
         const prepared = await next;
         next = Promise.resolve(null);
-        const { state, row, distributed } = await runBatch(id, batchSize, options.failInBatch === n, prepared, (locked, lastRow) => {
-          if (ahead) next = prepareBatch(db, locked, lastRow, batchSize).catch(() => null);
-        });
-        if (row) {
-          await publishProgress(row);
-          if (distributed.length) await publishAssignments(deps, row.workspaceId, distributed);
-          if (state === 'more') await deps.events.publish({ workspaceId: row.workspaceId, type: 'leads.imported', data: { importId: id }, audience: { permission: 'leads.view_all' } });
+        const current = start(n, prepared, prev);
+        let step: 'go' | 'stop' | 'again' = 'go';
+        if (prev) {
+          try {
+            step = await settle(prev);
+          } catch (err) {
+            await current.batch.done.catch(() => undefined);
+            throw err;
+          }
         }
-        if (state !== 'more' || options.haltAfterBatches === n) {
-          // The import is over for its user (done, cancelled or halted); the small samples taken on the way are
-          // replaced by full statistics, which the rest of the app plans its queries with.
-          if (sampled) await analyze('leads', 'full');
-          return;
+        if (step === 'stop') {
+          // The batch started after it gives up (it saw the run stop) and rolls back.
+          await current.batch.done.catch(() => undefined);
+          break;
         }
+        if (step === 'again') {
+          // The batch before rolled back, so this one did too: start again from the checkpoint.
+          await current.batch.done.catch(() => undefined);
+          prev = null;
+          continue;
+        }
+        await current.locked;
+        if (pipelined) {
+          prev = current.batch;
+          continue;
+        }
+        const after = await settle(current.batch);
+        if (after === 'stop') break;
       }
     } finally {
-      // A batch prepared ahead and not used (the run failed, was cancelled or halted) is only waited for.
+      // Nothing of a batch still in flight (the run failed, was cancelled or halted) is left unsettled.
+      if (prev) await prev.done.catch(() => undefined);
       await next;
     }
+    // The import is over for its user (done, cancelled or halted); the small samples taken on the way are
+    // replaced by full statistics, which the rest of the app plans its queries with.
+    if (sampled) await analyze('leads', 'full');
   }
 
   /** Undo in batches, each in one transaction: created leads are deleted, updated ones get their before-image back. */

@@ -501,6 +501,54 @@ describe('background run: crash, resume, cancel', () => {
     expect(new Set(rows.map((r) => r.stage_id)).size).toBe(1);
   });
 
+  it('batches in flight together (PostgreSQL) commit in file order: a lead two batches change, an external id two batches carry, board order', async () => {
+    const zé = await createLead({ firstName: 'Zé', emails: ['ze@x.com'] });
+    const bia = await createLead({ firstName: 'Bia', emails: ['bia@x.com', 'bia.work@x.com'], company: 'Orig' });
+    const csv = [
+      'Nome,E-mail,Empresa,ID',
+      'Ana,ana@x.com,A1,e1', // batch 1
+      'Bia,bia.work@x.com,B1,e2', // batch 1: updates Bia by her second email
+      'Cid,cid@x.com,C1,e3', // batch 2
+      'Bia L,bia@x.com,B2,e4', // batch 2: Bia again by her first email — waits for batch 1's lock, then wins
+      'Dan,dan@x.com,D1,e1', // batch 3: external id of Ana (batch 1, committed by then): not created
+      'Fay,fay@x.com,F1,e3', // batch 3: external id of Cid in the batch before: waits for it, not created
+      'Eva,eva@x.com,E1,e5', // batch 4
+    ].join('\n');
+    const up = await uploadOk(owner, 'flight.csv', `${csv}\n`);
+    const columns = [...BASIC_COLUMNS.filter((c) => c.column !== 'Telefone'), { column: 'ID', target: 'externalId' as const }];
+    const dry = await dryRun(owner, up.id, settings({ columns, mode: 'upsert', matchOn: 'email' }));
+    expect(dry.summary).toMatchObject({ total: 7, create: 5, update: 2 });
+    await t.deps.database.query("UPDATE imports SET status = 'running', started_at = now() WHERE id = $1", [up.id]);
+    await createImportsService(t.deps).runImport(up.id, { batchSize: 2 });
+
+    const done = (await owner.get(`/api/v1/imports/${up.id}`)).json();
+    expect(done).toMatchObject({ status: 'done', progress: { rowsDone: 7, created: 3, updated: 2 } });
+    const leads = await leadRows();
+    expect(leads.map((l) => l.first_name)).toEqual(['Ana', 'Bia', 'Cid', 'Eva', 'Zé']);
+    expect(leads.find((l) => l.id === bia.id)).toMatchObject({ company: 'B2', version: 3 });
+    const { rows: board } = await t.deps.database.query<{ first_name: string; stage_position: number }>(
+      'SELECT first_name, stage_position FROM leads WHERE workspace_id = $1 AND id <> $2 ORDER BY stage_position',
+      [workspaceId, bia.id],
+    );
+    const top = board.find((r) => r.first_name === 'Zé')!.stage_position;
+    // Bia, created after Zé, is on top of him at -1024; each new card goes on top, across batches.
+    expect(board.map((r) => [r.first_name, r.stage_position - top])).toEqual([
+      ['Eva', -4096],
+      ['Cid', -3072],
+      ['Ana', -2048],
+      ['Zé', 0],
+    ]);
+    expect(zé.id).toBeTruthy();
+
+    expect((await owner.post(`/api/v1/imports/${up.id}/undo`)).statusCode).toBe(202);
+    await waitForStatus(owner, up.id, 'undone');
+    const after = await leadRows();
+    expect(after.map((l) => [l.first_name, l.company])).toEqual([
+      ['Bia', 'Orig'],
+      ['Zé', null],
+    ]);
+  });
+
   it('a file larger than one batch: duplicates across batches, existing leads updated, undo across batches', async () => {
     // Default batch sizes (2,000): the file spans two batches of every phase.
     await createLead({ firstName: 'Old', emails: ['p2100@x.com'], company: 'Before' });
