@@ -342,8 +342,10 @@ export function createImportsService(deps: AppDeps) {
       const [locked] = await tx.select().from(imports).where(eq(imports.id, id)).for('update');
       if (!locked || locked.status !== 'validating') return;
       // Valid rows were saved with the status of a row no lead matches (create, or not found in update mode);
-      // only the rows that turn out otherwise are written again here, not every row of the file.
+      // only the rows that turn out otherwise are written again here, not every row of the file. (Rows an earlier
+      // version saved as 'valid' before an upgrade interrupted their dry run get that status first.)
       const missing = missingStatus(settings);
+      await tx.execute(sql`UPDATE import_rows SET status = ${missing} WHERE import_id = ${id} AND status = 'valid'`);
       // A key seen earlier in the file: the first row wins, later ones are duplicates.
       await tx.execute(sql`
         UPDATE import_rows r SET status = 'duplicate'
@@ -620,6 +622,8 @@ export function createImportsService(deps: AppDeps) {
   };
   type BatchOutcome = { state: 'more' | 'finished' | 'cancelled' | 'aborted'; row?: ImportRecord; distributed: Distributed[] };
   type Link = {
+    /** This batch's number in the run: the key of the advisory lock it holds while it writes. */
+    n: number;
     /** The batch before, still writing, and whether it committed with the run going on (false: this one gives up). */
     prev: { batch: InFlight; committed: Promise<boolean> } | null;
     /** This batch holds its locks (or is over): what the next one needs to know about it. */
@@ -628,6 +632,21 @@ export function createImportsService(deps: AppDeps) {
 
   /** A pipelined batch that must not commit (the one before it did not, or the run stopped): rolled back, retried. */
   class BatchAborted extends Error {}
+
+  /**
+   * PostgreSQL rolled this transaction back to break a deadlock, or one of its lock waits outlasted the pipelined
+   * batches' `lock_timeout`: nothing of it was written, it can run again.
+   */
+  function mayRetry(err: unknown): boolean {
+    for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+      const code = (e as { code?: unknown }).code;
+      if (code === '40P01' || code === '55P03') return true;
+    }
+    return false;
+  }
+
+  /** The advisory lock a pipelined batch holds while it writes (released when its transaction ends). */
+  const batchLock = (id: string, n: number) => sql`SELECT pg_advisory_xact_lock(hashtext(${`import-run:${id}`}), ${n})`;
 
   function fieldValuesOf(values: LeadValues, matchOn: ImportSettings['matchOn']): string[] {
     if (matchOn === 'email') return values.emails ?? [];
@@ -662,16 +681,31 @@ export function createImportsService(deps: AppDeps) {
     };
     let tops!: (t: Map<string, number> | null) => void;
     const topsLeft = new Promise<Map<string, number> | null>((resolve) => (tops = resolve));
-    const mustCommit = async () => {
-      if (prev && !(await prev.committed)) throw new BatchAborted();
-    };
     // The batch before ended without rows to write (end of the file, or it gave up): nothing to start after it.
     if (prev && prev.batch.lastRow < 0) {
       announce({ lastRow: -1, fieldValues: new Set(), externalIds: new Set(), tops: Promise.resolve(null) });
       return { state: 'aborted', distributed: [] };
     }
+    let waited = false;
     try {
       const result = await db.transaction(async (tx) => {
+        // Waiting for the batch before happens in the database first (its advisory lock), where PostgreSQL sees it
+        // and breaks a deadlock through some other transaction, then in JavaScript for its outcome.
+        const mustCommit = async () => {
+          if (!prev) return;
+          if (!waited) {
+            await tx.execute(batchLock(id, prev.batch.n));
+            waited = true;
+          }
+          if (!(await prev.committed)) throw new BatchAborted();
+        };
+        if (link) {
+          await tx.execute(batchLock(id, link.n));
+          // A wait that no deadlock check can see (in JavaScript, for the batch before, while that one waits in
+          // the database on a third transaction that waits on this one) ends here instead of hanging: the batch
+          // rolls back and the run goes on from the checkpoint.
+          await tx.execute(sql`SET LOCAL lock_timeout = '60s'`);
+        }
         let imp: ImportRecord | undefined;
         if (prev) {
           [imp] = await tx.select().from(imports).where(eq(imports.id, id));
@@ -708,7 +742,8 @@ export function createImportsService(deps: AppDeps) {
           announce({
             lastRow,
             fieldValues: new Set(batch.rows.flatMap((r) => fieldValuesOf(r.values, settings.matchOn))),
-            externalIds: new Set(externalIds),
+            // Also the external ids of the leads it matched: an update may change one, which a later row may carry.
+            externalIds: new Set([...externalIds, ...[...existing.values()].flatMap((l) => (l.externalId ? [l.externalId] : []))]),
             tops: topsLeft,
           });
         }
@@ -757,14 +792,16 @@ export function createImportsService(deps: AppDeps) {
         // One statement each for the batch's new leads, updated leads, timeline entries and undo records.
         const floor = prev ? await prev.batch.tops : null;
         if (prev && !floor) throw new BatchAborted();
-        tops(
-          await placeOnTop(
-            tx,
-            imp.workspaceId,
-            inserts.map((l) => l.lead),
-            floor ?? undefined,
-          ),
+        const placed = await placeOnTop(
+          tx,
+          imp.workspaceId,
+          inserts.map((l) => l.lead),
+          floor ?? undefined,
         );
+        // An update that moves a lead to another stage puts it on top of that column (placement trigger): the next
+        // batch then waits for the update before it places its own cards.
+        const moved = [...new Set(updates.flatMap((u) => (u.set.stageId ? [u.set.stageId as string] : [])))];
+        if (!moved.length) tops(placed);
         if (inserts.length) {
           await tx.execute(sql`SELECT set_config('leadflow.keep_stage_position', 'on', true)`);
           // The board position goes into each lead's JSON built beforehand, as its last key.
@@ -775,6 +812,15 @@ export function createImportsService(deps: AppDeps) {
         if (updates.length) {
           await mustCommit();
           await tx.execute(updateLeadsStatement(imp.workspaceId, updates, at, true));
+        }
+        if (moved.length) {
+          const found = rowsOf<{ stage_id: string; top: number }>(
+            await tx.execute(sql`
+              SELECT stage_id, min(stage_position) AS top FROM leads
+              WHERE workspace_id = ${imp.workspaceId} AND stage_id = ANY(${sql.param(moved)}::uuid[]) AND deleted_at IS NULL GROUP BY stage_id`),
+          );
+          for (const f of found) placed.set(f.stage_id, Math.min(Number(f.top), placed.get(f.stage_id) ?? Infinity));
+          tops(placed);
         }
         if (acts.length) await tx.execute(sql`INSERT INTO activities (${sql.raw(ACTIVITY_COLUMNS.map(([c]) => c).join(', '))}) ${jsonRowsOf(ACTIVITY_COLUMNS, acts)}`);
         if (changes.length) {
@@ -804,7 +850,10 @@ export function createImportsService(deps: AppDeps) {
       });
       return { ...result, distributed };
     } catch (err) {
-      if (err instanceof BatchAborted) return { state: 'aborted', distributed: [] };
+      // A batch of a pipelined run that had to give up, or that PostgreSQL rolled back to break a deadlock (with
+      // another import, or another worker on this one) or after a lock wait too long: the run goes on from the
+      // checkpoint.
+      if (err instanceof BatchAborted || (link && mayRetry(err))) return { state: 'aborted', distributed: [] };
       throw err;
     } finally {
       tops(null);
@@ -846,6 +895,7 @@ export function createImportsService(deps: AppDeps) {
       const committed = before ? before.done.then((o) => o.state === 'more' && options.haltAfterBatches !== before.n, () => false) : null;
       const link: Link | null = pipelined
         ? {
+            n,
             prev: before && committed ? { batch: before, committed } : null,
             onLocked: (info) => {
               Object.assign(batch, info);
@@ -854,6 +904,8 @@ export function createImportsService(deps: AppDeps) {
           }
         : null;
       batch.done = runBatch(id, batchSize, options.failInBatch === n, prepared, onRows, link).finally(() => locked());
+      // Its failure is handled where it is settled, in order; until then it must not count as unhandled.
+      batch.done.catch(() => undefined);
       return { batch, locked: lockedP };
     };
     try {
@@ -1121,12 +1173,14 @@ export function createImportsService(deps: AppDeps) {
         not_found: 'No lead with this key to update',
       };
       yield `\ufeff${[...row.headers, 'Row', 'Reason'].map(esc).join(',')}\r\n`;
+      // During the dry run a valid row waits as "not found" until the end shows whether a lead matches it.
+      const rejected = row.status === 'validating' ? ['error', 'duplicate', 'existing'] : ['error', 'duplicate', 'existing', 'not_found'];
       let after = 0;
       for (;;) {
         const rows = await db
           .select({ rowNo: importRows.rowNo, cells: importRows.cells, status: importRows.status, errors: importRows.errors })
           .from(importRows)
-          .where(and(eq(importRows.importId, id), inArray(importRows.status, ['error', 'duplicate', 'existing', 'not_found']), gt(importRows.rowNo, after)))
+          .where(and(eq(importRows.importId, id), inArray(importRows.status, rejected), gt(importRows.rowNo, after)))
           .orderBy(asc(importRows.rowNo))
           .limit(1000);
         if (!rows.length) return;

@@ -165,6 +165,24 @@ describe('upload', () => {
 });
 
 describe('dry run and create mode', () => {
+  it('a dry run interrupted by an upgrade finishes with rows an older version saved as valid; its rejected rows skip not-found ones while it runs', async () => {
+    await createLead({ firstName: 'Known', emails: ['known@x.com'] });
+    const up = await uploadOk(owner, 'upgrade.csv', 'Nome,E-mail\nKnown,known@x.com\nNew,new@x.com\nBad,nope\n');
+    const s = settings({ columns: BASIC_COLUMNS.filter((c) => ['Nome', 'E-mail'].includes(c.column)), mode: 'update', matchOn: 'email' });
+    await dryRun(owner, up.id, s);
+    // As an older version left it mid-dry-run: valid rows waiting as 'valid', the import still validating.
+    await t.deps.database.query("UPDATE import_rows SET status = 'valid' WHERE import_id = $1 AND status <> 'error'", [up.id]);
+    await t.deps.database.query("UPDATE imports SET status = 'validating', summary = '{}' WHERE id = $1", [up.id]);
+    await t.deps.database.query("UPDATE import_rows SET status = 'not_found' WHERE import_id = $1 AND row_no = 3", [up.id]);
+    const during = (await owner.get(`/api/v1/imports/${up.id}/rejected.csv`)).body;
+    expect(during).toContain('nope');
+    expect(during).not.toContain('No lead with this key');
+    await createImportsService(t.deps).validateRows(up.id);
+    const after = (await owner.get(`/api/v1/imports/${up.id}`)).json();
+    expect(after).toMatchObject({ status: 'validated', summary: { total: 3, update: 1, notFound: 1, errors: 1 } });
+    expect((await owner.get(`/api/v1/imports/${up.id}/rejected.csv`)).body).toContain('No lead with this key to update');
+  });
+
   it('counts creates, duplicates in the file and of existing leads, and errors with row, column, value and reason', async () => {
     await createLead({ firstName: 'Existing', emails: ['old@x.com'] });
     const long = 'y'.repeat(40_000);
