@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { and, asc, desc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { IMPORT_UNDO_DAYS, type importColumn, type importDetail, type ImportSettings, type importSummary } from '@leadflow/shared/imports';
 import { writeAudit } from '../../platform/audit/audit.ts';
@@ -33,6 +33,10 @@ type ImportRecord = typeof imports.$inferSelect;
 export const VALIDATE_IMPORT_JOB = 'imports.validate';
 export const RUN_IMPORT_JOB = 'imports.run';
 export const UNDO_IMPORT_JOB = 'imports.undo';
+export const TIDY_IMPORTS_JOB = 'imports.tidy';
+const TIDY_IMPORTS_CRON = '41 * * * *';
+/** An upload still `uploading` after this long lost its request (the process stopped mid-upload): it is removed. */
+const ABANDONED_UPLOAD_MS = 60 * 60_000;
 
 const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 const MAX_ROWS = 2_000_000;
@@ -1224,6 +1228,19 @@ export function createImportsService(deps: AppDeps) {
     async interrupted(): Promise<{ id: string; status: string }[]> {
       return db.select({ id: imports.id, status: imports.status }).from(imports).where(inArray(imports.status, ['validating', 'running', 'undoing']));
     },
+
+    /**
+     * Hourly: uploads a stopped process left half-read (`uploading` for over an hour — an upload is one request)
+     * are removed with their rows, so no import stays "uploading" forever in its workspace's list. Returns how many.
+     */
+    async tidy(): Promise<number> {
+      const cutoff = new Date(deps.now().getTime() - ABANDONED_UPLOAD_MS);
+      const gone = await db
+        .delete(imports)
+        .where(and(eq(imports.status, 'uploading'), lt(imports.createdAt, cutoff)))
+        .returning({ id: imports.id });
+      return gone.length;
+    },
   };
 }
 
@@ -1238,7 +1255,12 @@ export async function registerImportJobs(deps: AppDeps, service: ImportsService)
   await deps.jobs.register<{ importId: string }>(VALIDATE_IMPORT_JOB, (d) => service.validateRows(d.importId), { retryLimit: 5, retryDelaySeconds: 5 });
   await deps.jobs.register<{ importId: string }>(RUN_IMPORT_JOB, (d) => service.runImport(d.importId), { retryLimit: 5, retryDelaySeconds: 5 });
   await deps.jobs.register<{ importId: string }>(UNDO_IMPORT_JOB, (d) => service.undoImport(d.importId), { retryLimit: 5, retryDelaySeconds: 5 });
-  if (deps.config.jobsEnabled) await resumeInterruptedImports(deps, service);
+  await deps.jobs.register(TIDY_IMPORTS_JOB, async () => {
+    await service.tidy();
+  });
+  if (!deps.config.jobsEnabled) return;
+  await deps.jobs.schedule(TIDY_IMPORTS_JOB, TIDY_IMPORTS_CRON);
+  await resumeInterruptedImports(deps, service);
 }
 
 /** After a restart: the jobs of imports left mid-phase go out again (the phases are resumable and idempotent). */

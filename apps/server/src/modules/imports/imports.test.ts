@@ -440,6 +440,19 @@ describe('background run: crash, resume, cancel', () => {
     return rows[0]!;
   }
 
+  it('an upload a stopped process left half-read is removed with its rows after an hour; a fresh one stays', async () => {
+    const old = await uploadOk(owner, 'old.csv', 'Nome,E-mail\nAna,ana@x.com\n');
+    const fresh = await uploadOk(owner, 'fresh.csv', 'Nome,E-mail\nBia,bia@x.com\n');
+    const now = t.deps.now().getTime();
+    await t.deps.database.query("UPDATE imports SET status = 'uploading', created_at = $2 WHERE id = $1", [old.id, new Date(now - 61 * 60_000)]);
+    await t.deps.database.query("UPDATE imports SET status = 'uploading', created_at = $2 WHERE id = $1", [fresh.id, new Date(now - 30 * 60_000)]);
+    expect(await createImportsService(t.deps).tidy()).toBe(1);
+    expect((await owner.get(`/api/v1/imports/${old.id}`)).statusCode).toBe(404);
+    expect((await owner.get(`/api/v1/imports/${fresh.id}`)).json()).toMatchObject({ status: 'uploading' });
+    const { rows } = await t.deps.database.query<{ import_id: string }>('SELECT DISTINCT import_id FROM import_rows WHERE import_id = ANY($1::uuid[])', [[old.id, fresh.id]]);
+    expect(rows.map((r) => r.import_id)).toEqual([fresh.id]);
+  });
+
   it('resumes after a crash between batches and after a failure inside one: same final count, no duplicates', async () => {
     const id = await runningImport();
     const worker = createImportsService(t.deps);
