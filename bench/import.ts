@@ -7,7 +7,8 @@
  * seeded + created, one lead per email).
  *
  * Runs: `npm run bench -- --only import` or `node --import tsx bench/import.ts [--import-rows 100000]
- * [--import-runs 1] [--import-pglite-rows 20000] [--import-database-url URL] [--import-cpu-prof]`.
+ * [--import-runs 1] [--import-pglite-rows 20000] [--import-database-url URL] [--import-cpu-prof]
+ * [--import-assignment none|user|distribution]`.
  * PostgreSQL database `leadflow_bench_import` (dropped and created afresh for each run); the PGlite run uses a
  * fresh data folder in the temp directory (the server without DATABASE_URL, as a user without PostgreSQL runs it).
  */
@@ -38,6 +39,8 @@ export type ImportOptions = {
   /** Measured imports on each database (each on a fresh database), to show the spread on a shared machine. */
   runs: number;
   cpuProf: boolean;
+  /** Who gets the new leads: nobody (the default), one user (the bench's owner), or distribution (a round-robin rule over the owner). */
+  assignment: 'none' | 'user' | 'distribution';
   quietLoad: number;
   quietWaitMinutes: number;
 };
@@ -48,6 +51,7 @@ export const IMPORT_DEFAULTS: ImportOptions = {
   pgliteRows: 20_000,
   runs: 1,
   cpuProf: false,
+  assignment: 'none',
   quietLoad: 1.5,
   quietWaitMinutes: 0,
 };
@@ -166,7 +170,7 @@ export type ImportPhases = {
   progress: Json;
 };
 
-async function importFile(server: ServerProcess, client: ApiClient, file: string): Promise<ImportPhases> {
+async function importFile(server: ServerProcess, client: ApiClient, file: string, settings: Json): Promise<ImportPhases> {
   const samples: number[] = [];
   const sample = () => {
     const m = rssMb(server.child.pid);
@@ -182,7 +186,7 @@ async function importFile(server: ServerProcess, client: ApiClient, file: string
     const c1 = cpuMark(server.child.pid);
     const s1 = samples.length;
     const id = String(up.id);
-    const dry = await client.post(`/api/v1/imports/${id}/dry-run`, SETTINGS);
+    const dry = await client.post(`/api/v1/imports/${id}/dry-run`, settings);
     if (dry.status !== 202) throw new Error(`dry run refused: ${dry.body}`);
     const validated = await waitFor(client, id, 'validated', sample);
     const t2 = performance.now();
@@ -218,7 +222,7 @@ export type ImportRun = {
   measured: ImportPhases | null;
   rowsPerSecond: { endToEnd: number; dryRun: number; run: number; upload: number } | null;
   /** PostgreSQL only: leads in the workspace and distinct emails after the import. */
-  check: { leads: number; expected: number; distinctEmails: number; ok: boolean } | null;
+  check: { leads: number; expected: number; distinctEmails: number; unowned: number; assignmentRecords: number; ok: boolean } | null;
   profile?: ProfileSummary;
   error?: string;
   log?: string[];
@@ -271,11 +275,16 @@ async function oneRun(database: 'postgres' | 'pglite', rows: number, o: ImportOp
     await client.get('/api/v1/me');
     const setup = await client.post('/api/v1/setup', { name: 'Bench Owner', email: 'bench-owner@example.com', password: 'bench password 0123', workspaceName: 'Import Bench' });
     if (setup.status !== 201) throw new Error(`set-up failed: ${setup.body}`);
-    const me = JSON.parse((await client.get('/api/v1/me')).body) as { currentWorkspaceId: string };
+    const me = JSON.parse((await client.get('/api/v1/me')).body) as { currentWorkspaceId: string; user: { id: string } };
     client.workspaceId = me.currentWorkspaceId;
-    run.seed = await importFile(server, client, seedFile);
+    if (o.assignment === 'distribution') {
+      const rule = await client.post('/api/v1/distribution/rules', { name: 'Everyone', priority: 10, conditions: [], strategy: 'round_robin', members: [{ userId: me.user.id }] });
+      if (rule.status !== 201) throw new Error(`rule refused: ${rule.body}`);
+    }
+    const settings = { ...SETTINGS, assignment: o.assignment === 'user' ? { kind: 'user', userId: me.user.id } : { kind: o.assignment } };
+    run.seed = await importFile(server, client, seedFile, settings);
     console.log(`  seed (${Math.round(rows / 10).toLocaleString('en')} rows): ${run.seed.totalMs} ms`);
-    const m = await importFile(server, client, file);
+    const m = await importFile(server, client, file, settings);
     run.measured = m;
     const per = (ms: number) => Math.round(rows / Math.max(ms / 1000, 0.001));
     run.rowsPerSecond = { endToEnd: per(m.totalMs), upload: per(m.uploadMs), dryRun: per(m.dryRunMs), run: Math.round(Number(m.progress.rowsDone) / Math.max(m.runMs / 1000, 0.001)) };
@@ -285,10 +294,19 @@ async function oneRun(database: 'postgres' | 'pglite', rows: number, o: ImportOp
       const db = new pg.Client({ connectionString: o.databaseUrl });
       await db.connect();
       try {
-        const [c] = (await db.query<{ n: number; e: number }>(`SELECT (SELECT count(*)::int FROM leads WHERE workspace_id = $1 AND deleted_at IS NULL) AS n,
-                  (SELECT count(DISTINCT e)::int FROM leads, unnest(emails) AS e WHERE workspace_id = $1 AND deleted_at IS NULL) AS e`, [me.currentWorkspaceId])).rows;
+        const [c] = (
+          await db.query<{ n: number; e: number; unowned: number; records: number }>(
+            `SELECT (SELECT count(*)::int FROM leads WHERE workspace_id = $1 AND deleted_at IS NULL) AS n,
+                    (SELECT count(DISTINCT e)::int FROM leads, unnest(emails) AS e WHERE workspace_id = $1 AND deleted_at IS NULL) AS e,
+                    (SELECT count(*)::int FROM leads WHERE workspace_id = $1 AND deleted_at IS NULL AND owner_id IS NULL) AS unowned,
+                    (SELECT count(*)::int FROM assignments WHERE workspace_id = $1) AS records`,
+            [me.currentWorkspaceId],
+          )
+        ).rows;
         const expected = Number(run.seed.progress.created) + Number(m.progress.created);
-        run.check = { leads: c!.n, expected, distinctEmails: c!.e, ok: c!.n === expected && c!.e === c!.n };
+        // Owners as asked: none, or every lead (and one assignment record per lead with distribution).
+        const owners = o.assignment === 'none' ? c!.unowned === c!.n : c!.unowned === 0 && (o.assignment !== 'distribution' || c!.records === c!.n);
+        run.check = { leads: c!.n, expected, distinctEmails: c!.e, unowned: c!.unowned, assignmentRecords: c!.records, ok: c!.n === expected && c!.e === c!.n && owners };
       } finally {
         await db.end();
       }
@@ -350,7 +368,7 @@ export function importMarkdown(r: ImportReport): string {
     '',
     `Command: \`${r.command}\` — ${r.startedAt}; ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memoryGb} GB, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}.`,
     '',
-    'Each run: a fresh database, a seed import of a tenth of the people (other company), then the measured file: 10 columns, 5 % duplicate rows, 1 % bad rows, update-or-create on email. Target (PostgreSQL): 100,000 rows in < 20 s end to end.',
+    `Each run: a fresh database, a seed import of a tenth of the people (other company), then the measured file: 10 columns, 5 % duplicate rows, 1 % bad rows, update-or-create on email; new leads ${r.options.assignment === 'none' ? 'left unassigned' : r.options.assignment === 'user' ? 'all to one user' : 'through distribution (a round-robin rule)'}. Target (PostgreSQL): 100,000 rows in < 20 s end to end.`,
     '',
     '| Database | Rows (MB) | Load start → end | Upload | Dry run | Run | End to end | Rows/s end to end (upload / dry run / run) | Created / updated / rejected | RSS MB start → max → end | Check |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -386,13 +404,16 @@ export function importMarkdown(r: ImportReport): string {
 }
 
 export function importOptionsFrom(argv: string[]): ImportOptions {
-  const args = parseSetArgs(argv, 'import', { flags: ['import-cpu-prof'], values: ['import-database-url', 'import-rows', 'import-pglite-rows', 'import-runs'] });
+  const args = parseSetArgs(argv, 'import', { flags: ['import-cpu-prof'], values: ['import-database-url', 'import-rows', 'import-pglite-rows', 'import-runs', 'import-assignment'] });
+  const assignment = args.string('import-assignment', IMPORT_DEFAULTS.assignment);
+  if (!['none', 'user', 'distribution'].includes(assignment)) throw new Error('--import-assignment: none, user or distribution');
   return {
     databaseUrl: args.string('import-database-url', IMPORT_DEFAULTS.databaseUrl),
     rows: args.number('import-rows', IMPORT_DEFAULTS.rows),
     pgliteRows: args.number('import-pglite-rows', IMPORT_DEFAULTS.pgliteRows),
     runs: Math.max(1, args.number('import-runs', IMPORT_DEFAULTS.runs)),
     cpuProf: args.flag('import-cpu-prof'),
+    assignment: assignment as ImportOptions['assignment'],
     quietLoad: args.number('quiet-load', IMPORT_DEFAULTS.quietLoad),
     quietWaitMinutes: args.number('quiet-wait-minutes', IMPORT_DEFAULTS.quietWaitMinutes),
   };

@@ -84,6 +84,7 @@ const args = parseArgs(process.argv.slice(2), {
     'import-rows',
     'import-pglite-rows',
     'import-runs',
+    'import-assignment',
     // The tasks set (bench/tasks.ts; README "Tasks").
     'tasks-database-url',
     'tasks-open',

@@ -665,14 +665,15 @@ export function createImportsService(deps: AppDeps) {
    * batch, and the next run starts right after the last committed one. `prepared` is used when it starts where
    * this batch starts; `onRows` hears the batch's last row as soon as it is known.
    *
-   * With a `link` (pipelined run on PostgreSQL, new leads without an owner), a batch starts while the one before
+   * With a `link` (pipelined run on PostgreSQL, new leads inserted without an owner), a batch starts while the one before
    * is still writing: without the import's row lock, after that batch's rows. It writes its new leads at the same
    * time as the batch before, but changes existing leads and commits only once that one has committed, and only if
    * the checkpoint is where that batch left it — so batches still commit in file order, one after the other.
    * Rows that may need a lead the batch before creates or changes (a shared e-mail, phone or external id) wait for
    * its commit before they look leads up. The batch before never waits for this one: its leads were locked before
    * this one looked any up, new leads without an owner touch no shared counter, and this one's changes of existing
-   * leads wait. A batch that must not commit rolls back (`aborted`) and the run goes on from the checkpoint.
+   * leads (and its distribution step, behind the workspace's distribution lock) wait. A batch that must not commit
+   * rolls back (`aborted`) and the run goes on from the checkpoint.
    */
   async function runBatch(id: string, batchSize: number, failHere: boolean, prepared: PreparedBatch | null, onRows: (imp: ImportRecord, lastRow: number) => void, link: Link | null = null): Promise<BatchOutcome> {
     let distributed: Distributed[] = [];
@@ -872,9 +873,11 @@ export function createImportsService(deps: AppDeps) {
     const matchOn = settings?.matchOn ?? null;
     // On PostgreSQL the next batch is prepared on another connection while this one is written; PGlite runs one
     // statement at a time, so there each batch is prepared in its own transaction. Batches overlap (two in flight)
-    // when new leads get no owner: an owner's open-lead counter would make two batches wait on each other.
+    // when new leads are inserted without an owner — unassigned, or given one afterwards by distribution, which
+    // waits for the batch before on the workspace's distribution lock: an owner's open-lead counter, bumped by the
+    // insert, would make two batches wait on each other.
     const ahead = deps.database.kind === 'postgres';
-    const pipelined = ahead && settings?.assignment.kind === 'none';
+    const pipelined = ahead && (settings?.assignment.kind === 'none' || settings?.assignment.kind === 'distribution');
     let next: Promise<PreparedBatch | null> = Promise.resolve(null);
     let sampled = false;
     let prev: InFlight | null = null;

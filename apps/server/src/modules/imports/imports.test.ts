@@ -420,6 +420,36 @@ describe('assignment', () => {
   });
 });
 
+describe('assignment across batches', () => {
+  it('distribution over batches written together keeps round-robin in file order, one record per lead', async () => {
+    const a = await addMember(t, owner, 'a@example.com', 'agent');
+    const b = await addMember(t, owner, 'b@example.com', 'agent');
+    const rule = await owner.post('/api/v1/distribution/rules', {
+      name: 'Round robin',
+      priority: 10,
+      conditions: [],
+      strategy: 'round_robin',
+      members: [{ userId: a.userId }, { userId: b.userId }],
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+    const names = Array.from({ length: 9 }, (_, i) => `L${i}`);
+    const up = await uploadOk(owner, 'rr.csv', `Nome\n${names.join('\n')}\n`);
+    await dryRun(owner, up.id, settings({ columns: [{ column: 'Nome', target: 'name' }], assignment: { kind: 'distribution' } }));
+    await t.deps.database.query("UPDATE imports SET status = 'running', started_at = now() WHERE id = $1", [up.id]);
+    await createImportsService(t.deps).runImport(up.id, { batchSize: 2 });
+    const { rows } = await t.deps.database.query<{ first_name: string; owner_id: string; records: number }>(
+      `SELECT l.first_name, l.owner_id, (SELECT count(*)::int FROM assignments s WHERE s.lead_id = l.id) AS records
+         FROM leads l WHERE l.workspace_id = $1 ORDER BY l.first_name`,
+      [workspaceId],
+    );
+    expect(rows.map((r) => r.first_name)).toEqual(names);
+    expect(rows.every((r) => r.records === 1)).toBe(true);
+    const first = rows[0]!.owner_id;
+    const second = first === a.userId ? b.userId : a.userId;
+    expect(rows.map((r) => r.owner_id)).toEqual(names.map((_, i) => (i % 2 === 0 ? first : second)));
+  });
+});
+
 describe('background run: crash, resume, cancel', () => {
   const N = 23;
   const csv = ['Nome,E-mail', ...Array.from({ length: N }, (_, i) => `Lead ${String(i).padStart(2, '0')},l${i}@x.com`), 'Lead 05 again,l5@x.com'].join('\n');
