@@ -276,12 +276,17 @@ export const leadAssignedEvent = z.object({
   byUserId: z.string().nullable().optional(),
 });
 
-/** A manager gave many leads to one agent at once (a bulk change of owner): one notification with the count. */
+/**
+ * Many leads went to one agent at once — a manager's bulk change of owner, or a batch of an import through
+ * distribution (`byUserId` is then who ran the import): one notification with the count.
+ */
 export const leadsBulkAssignedEvent = z.object({
   ownerId: z.string(),
   byUserId: z.string(),
   count: z.number().int().positive(),
   at: z.string(),
+  /** What tells this announcement from another at the same instant (an import's batch); `at` when absent. */
+  key: z.string().optional(),
 });
 
 /** `lead.offered` — to every member the lead is offered to, and leads.view_all holders. */

@@ -212,14 +212,22 @@ export function createImportsService(deps: AppDeps) {
    * after 20,000 imported leads one lookup took 2.7 ms instead of 0.02 ms, and the dry run's check of 20,000 rows
    * against existing leads half a minute (ADR 020). The cost is the index work the inserts put off anyway.
    */
-  async function cleanMatchIndex(matchOn: ImportSettings['matchOn']) {
-    const index = matchOn === 'email' ? 'leads_emails_idx' : matchOn === 'phone' ? 'leads_phone_e164_idx' : null;
-    if (!index) return;
-    try {
-      await db.execute(sql`SELECT gin_clean_pending_list(i) FROM (SELECT to_regclass(${index}) AS i) x WHERE i IS NOT NULL`);
-    } catch {
-      // Only the index's owner may clean it (a database role that did not run the migrations): the import goes on,
-      // with slower lookups until the maintenance job's VACUUM flushes the list.
+  async function cleanMatchIndex(matchOn: ImportSettings['matchOn'], distribution = false) {
+    // Distribution looks every new lead's phones and emails up (the returning person's owner): both indexes then.
+    const indexes = distribution
+      ? ['leads_emails_idx', 'leads_phone_e164_idx']
+      : matchOn === 'email'
+        ? ['leads_emails_idx']
+        : matchOn === 'phone'
+          ? ['leads_phone_e164_idx']
+          : [];
+    for (const index of indexes) {
+      try {
+        await db.execute(sql`SELECT gin_clean_pending_list(i) FROM (SELECT to_regclass(${index}) AS i) x WHERE i IS NOT NULL`);
+      } catch {
+        // Only the index's owner may clean it (a database role that did not run the migrations): the import goes
+        // on, with slower lookups until the maintenance job's VACUUM flushes the list.
+      }
     }
   }
 
@@ -634,6 +642,32 @@ export function createImportsService(deps: AppDeps) {
     onLocked: (info: Omit<InFlight, 'n' | 'done'>) => void;
   };
 
+  /**
+   * The owners distribution gave a batch's new leads to hear about them as capture's do (`lead.assigned`, one
+   * notification per lead) when they got a few; an owner who got more than ten hears once, with the count
+   * (`leads.bulk_assigned`, "<importer> gave you N leads") — nobody wants two thousand toasts from one import.
+   */
+  async function announceAssignments(row: ImportRecord, distributed: Distributed[]): Promise<void> {
+    const byOwner = new Map<string, Distributed[]>();
+    for (const d of distributed) if (d.owner) byOwner.set(d.owner.id, [...(byOwner.get(d.owner.id) ?? []), d]);
+    const each = [...byOwner.values()].filter((list) => list.length <= 10).flat();
+    if (each.length) await publishAssignments(deps, row.workspaceId, each);
+    const many = [...byOwner.entries()].filter(([, list]) => list.length > 10);
+    if (many.length && row.createdBy) {
+      const at = deps.now().toISOString();
+      await deps.events
+        .publishMany(
+          many.map(([ownerId, list]) => ({
+            workspaceId: row.workspaceId,
+            type: 'leads.bulk_assigned',
+            data: { ownerId, byUserId: row.createdBy!, count: list.length, at, key: `import:${row.id}:${row.checkpoint}` },
+            audience: { userIds: [ownerId], permission: 'leads.view_all' as const },
+          })),
+        )
+        .catch(() => undefined);
+    }
+  }
+
   /** A pipelined batch that must not commit (the one before it did not, or the run stopped): rolled back, retried. */
   class BatchAborted extends Error {}
 
@@ -890,7 +924,7 @@ export function createImportsService(deps: AppDeps) {
       if (state === 'aborted') return 'again';
       if (row) {
         await publishProgress(row);
-        if (distributed.length) await publishAssignments(deps, row.workspaceId, distributed);
+        if (distributed.length) await announceAssignments(row, distributed);
         if (state === 'more') await deps.events.publish({ workspaceId: row.workspaceId, type: 'leads.imported', data: { importId: id }, audience: { permission: 'leads.view_all' } });
       }
       return state === 'more' && options.haltAfterBatches !== b.n ? 'go' : 'stop';
@@ -920,7 +954,7 @@ export function createImportsService(deps: AppDeps) {
         // Before each batch: statistics that know the leads the earlier batches added, and their index entries
         // where the batch's lookup finds them fast.
         if (await freshStatistics(['leads'], 'small')) sampled = true;
-        await cleanMatchIndex(matchOn);
+        await cleanMatchIndex(matchOn, settings?.assignment.kind === 'distribution');
         const prepared = await next;
         next = Promise.resolve(null);
         const current = start(n, prepared, prev);

@@ -447,6 +447,19 @@ describe('assignment across batches', () => {
     const first = rows[0]!.owner_id;
     const second = first === a.userId ? b.userId : a.userId;
     expect(rows.map((r) => r.owner_id)).toEqual(names.map((_, i) => (i % 2 === 0 ? first : second)));
+
+    // A few leads per batch: one notification each. Many (over ten to one agent in a batch): one with the count.
+    type Item = { type: string; data: Record<string, unknown> };
+    const items = async (c: typeof a.client): Promise<Item[]> => (await c.get('/api/v1/notifications?limit=50')).json().items;
+    const mine = rows.filter((r) => r.owner_id === a.userId).length;
+    await vi.waitFor(async () => expect(await items(a.client)).toHaveLength(mine), { timeout: 10_000 });
+    expect((await items(a.client)).every((i) => i.type === 'lead_assigned' && typeof i.data.leadName === 'string')).toBe(true);
+    const many = Array.from({ length: 30 }, (_, i) => `M${i}`);
+    const up2 = await uploadOk(owner, 'many.csv', `Nome\n${many.join('\n')}\n`);
+    await dryRun(owner, up2.id, settings({ columns: [{ column: 'Nome', target: 'name' }], assignment: { kind: 'distribution' } }));
+    await runToEnd(owner, up2.id);
+    await vi.waitFor(async () => expect(await items(a.client)).toHaveLength(mine + 1), { timeout: 10_000 });
+    expect((await items(a.client))[0]).toMatchObject({ type: 'lead_assigned', data: { count: 15, actorName: 'Olivia Owner' } });
   });
 });
 

@@ -151,7 +151,7 @@ export function subscribeNotificationSources(deps: AppDeps, service: Notificatio
         type: 'lead_assigned',
         data: { count: d.count, actorName, reason: 'manual' },
         link: null,
-        dedupeKey: `leads.bulk_assigned:${d.ownerId}:${d.byUserId}:${d.at}`,
+        dedupeKey: `leads.bulk_assigned:${d.ownerId}:${d.byUserId}:${d.key ?? d.at}`,
       });
     },
 
