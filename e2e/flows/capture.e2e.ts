@@ -322,11 +322,14 @@ test('duplicates policy is a workspace setting', async () => {
   const always = page.getByRole('radio', { name: 'Always create a new lead' });
   await merge.waitFor();
   expect(await merge.isChecked()).toBe(true);
-  await always.check();
+  await always.click();
+  await eventually(() => always.isChecked()).toBe(true);
   await page.getByText('Capture settings saved').waitFor();
   await page.reload();
   await eventually(() => page.getByRole('radio', { name: 'Always create a new lead' }).isChecked()).toBe(true);
-  await page.getByRole('radio', { name: 'Add to the existing lead as "came back"' }).check();
+  const back = page.getByRole('radio', { name: 'Add to the existing lead as "came back"' });
+  await back.click();
+  await eventually(() => back.isChecked()).toBe(true);
   await page.getByText('Capture settings saved').waitFor();
 });
 

@@ -1,4 +1,5 @@
 import { Paper, Radio, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadingScreen } from '@/components/loading-screen';
 import { QueryError } from '@/components/query-error';
@@ -18,6 +19,9 @@ export function CaptureSettingsCard() {
   const { t } = useTranslation();
   const settings = useCaptureSettings();
   const update = useUpdateCaptureSettings();
+  // The choice shows at once, in the render of the click itself: a controlled radio whose value changed only when
+  // the mutation's pending state arrived a moment later was put back by React first (it flickered to the old choice).
+  const [chosen, setChosen] = useState<DuplicatePolicy | null>(null);
 
   if (settings.isPending) return <LoadingScreen />;
   if (settings.isError) return <QueryError error={settings.error} onRetry={() => void settings.refetch()} />;
@@ -31,12 +35,18 @@ export function CaptureSettingsCard() {
         </Text>
         <Radio.Group
           label={t('integrations.capture.duplicates')}
-          value={update.isPending ? update.variables.duplicatePolicy : settings.data.duplicatePolicy}
+          value={chosen ?? settings.data.duplicatePolicy}
           onChange={(value) => {
             if (!isPolicy(value) || value === settings.data.duplicatePolicy) return;
+            setChosen(value);
             update.mutate(
               { duplicatePolicy: value },
-              { onSuccess: () => notifySuccess(t('integrations.capture.saved')), onError: notifyError },
+              {
+                onSuccess: () => notifySuccess(t('integrations.capture.saved')),
+                onError: notifyError,
+                // Saved: the settings query holds the new choice; failed: back to what is saved.
+                onSettled: () => setChosen(null),
+              },
             );
           }}
         >
