@@ -276,6 +276,9 @@ export const leadAssignedEvent = z.object({
   byUserId: z.string().nullable().optional(),
 });
 
+/** Leads given to one agent at once are announced one by one up to this many, else once with the count. */
+export const ANNOUNCE_EACH_ASSIGNMENT_UP_TO = 10;
+
 /**
  * Many leads went to one agent at once — a manager's bulk change of owner, or a batch of an import through
  * distribution (`byUserId` is then who ran the import): one notification with the count.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { z } from 'zod';
+import { ANNOUNCE_EACH_ASSIGNMENT_UP_TO } from '@leadflow/shared/distribution';
 import { IMPORT_UNDO_DAYS, type importColumn, type importDetail, type ImportSettings, type importSummary } from '@leadflow/shared/imports';
 import { writeAudit } from '../../platform/audit/audit.ts';
 import type { DbOrTx, Tx } from '../../platform/db/client.ts';
@@ -214,13 +215,10 @@ export function createImportsService(deps: AppDeps) {
    */
   async function cleanMatchIndex(matchOn: ImportSettings['matchOn'], distribution = false) {
     // Distribution looks every new lead's phones and emails up (the returning person's owner): both indexes then.
-    const indexes = distribution
-      ? ['leads_emails_idx', 'leads_phone_e164_idx']
-      : matchOn === 'email'
-        ? ['leads_emails_idx']
-        : matchOn === 'phone'
-          ? ['leads_phone_e164_idx']
-          : [];
+    const indexes = [
+      ...(distribution || matchOn === 'email' ? ['leads_emails_idx'] : []),
+      ...(distribution || matchOn === 'phone' ? ['leads_phone_e164_idx'] : []),
+    ];
     for (const index of indexes) {
       try {
         await db.execute(sql`SELECT gin_clean_pending_list(i) FROM (SELECT to_regclass(${index}) AS i) x WHERE i IS NOT NULL`);
@@ -649,10 +647,15 @@ export function createImportsService(deps: AppDeps) {
    */
   async function announceAssignments(row: ImportRecord, distributed: Distributed[]): Promise<void> {
     const byOwner = new Map<string, Distributed[]>();
-    for (const d of distributed) if (d.owner) byOwner.set(d.owner.id, [...(byOwner.get(d.owner.id) ?? []), d]);
-    const each = [...byOwner.values()].filter((list) => list.length <= 10).flat();
+    for (const d of distributed) {
+      if (!d.owner) continue;
+      const list = byOwner.get(d.owner.id);
+      if (list) list.push(d);
+      else byOwner.set(d.owner.id, [d]);
+    }
+    const each = [...byOwner.values()].filter((list) => list.length <= ANNOUNCE_EACH_ASSIGNMENT_UP_TO).flat();
     if (each.length) await publishAssignments(deps, row.workspaceId, each);
-    const many = [...byOwner.entries()].filter(([, list]) => list.length > 10);
+    const many = [...byOwner.entries()].filter(([, list]) => list.length > ANNOUNCE_EACH_ASSIGNMENT_UP_TO);
     if (many.length && row.createdBy) {
       const at = deps.now().toISOString();
       await deps.events
@@ -1048,21 +1051,20 @@ export function createImportsService(deps: AppDeps) {
         let headers: string[] | null = null;
         let rowCount = 0;
         let pending: Record<string, unknown>[] = [];
-        const flush = async (last = false) => {
-          const rows = pending;
-          pending = [];
+        /** The batch being written is done; its error, if any, is thrown here. */
+        const written = async () => {
           const failed = await writing;
           if (failed) throw failed;
-          if (rows.length) {
-            writing = db.execute(sql`INSERT INTO import_rows (import_id, row_no, cells, parse_error) ${jsonRows(IMPORT_ROW_COLUMNS, rows)}`).then(
-              () => null,
-              (err: unknown) => err ?? new Error('Writing the rows failed'),
-            );
-          }
-          if (last) {
-            const failedLast = await writing;
-            if (failedLast) throw failedLast;
-          }
+        };
+        const flush = async () => {
+          const rows = pending;
+          pending = [];
+          await written();
+          if (!rows.length) return;
+          writing = db.execute(sql`INSERT INTO import_rows (import_id, row_no, cells, parse_error) ${jsonRows(IMPORT_ROW_COLUMNS, rows)}`).then(
+            () => null,
+            (err: unknown) => err ?? new Error('Writing the rows failed'),
+          );
         };
         await db.insert(imports).values({
           id: importId,
@@ -1095,7 +1097,8 @@ export function createImportsService(deps: AppDeps) {
           pending.push({ import_id: importId, row_no: rec.row, cells: rec.cells.slice(0, Math.max(headers.length, 1)), parse_error: parseError });
           if (pending.length >= INSERT_BATCH) await flush();
         }
-        await flush(true);
+        await flush();
+        await written();
         if (!headers) throw invalid('file', 'The file is empty');
         if (!rowCount) throw invalid('file', 'The file has a header row but no data rows');
         await db

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
+import { ANNOUNCE_EACH_ASSIGNMENT_UP_TO } from '@leadflow/shared/distribution';
 import type { bulkActionRequest, LeadQuery } from '@leadflow/shared/leads';
 import type { Permission } from '@leadflow/shared/permissions';
 import { writeAudit } from '../../platform/audit/audit.ts';
@@ -65,8 +66,6 @@ const leadSnapshot = sql`jsonb_build_object(
   'lostReason', ${leads.lostReason}, 'ownerId', ${leads.ownerId}, 'pipelineId', ${leads.pipelineId}, 'stageId', ${leads.stageId},
   'custom', ${leads.custom}, 'origin', ${leads.origin}, 'externalId', ${leads.externalId})`;
 
-/** A bulk change of owner announces each lead to the new owner up to this many, else once with the count. */
-const BULK_ANNOUNCE_EACH_UP_TO = 10;
 
 const BULK_PERMISSION: Record<BulkActionRequest['action']['type'], Permission> = {
   assign: 'leads.assign',
@@ -92,14 +91,14 @@ export function createLeadListService(deps: AppDeps) {
         `SELECT lead_id, from_user_id FROM assignments
           WHERE workspace_id = $1 AND by_user_id = $2 AND to_user_id = $3 AND reason = 'manual' AND at = $4
             AND from_user_id IS DISTINCT FROM to_user_id
-          LIMIT ${BULK_ANNOUNCE_EACH_UP_TO + 1}`,
+          LIMIT ${ANNOUNCE_EACH_ASSIGNMENT_UP_TO + 1}`,
         [actor.workspaceId, actor.userId, ownerId, at.toISOString()],
       )
     ).rows;
     if (!rows.length) return;
     const audience = { userIds: [ownerId], permission: 'leads.view_all' as const };
     const events =
-      rows.length <= BULK_ANNOUNCE_EACH_UP_TO
+      rows.length <= ANNOUNCE_EACH_ASSIGNMENT_UP_TO
         ? rows.map((r) => ({
             workspaceId: actor.workspaceId,
             type: 'lead.assigned',
