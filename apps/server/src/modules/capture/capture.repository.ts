@@ -4,6 +4,7 @@ import { activities, leads } from '../leads/leads.table.ts';
 import { pipelineStages, pipelines } from '../pipelines/pipelines.table.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
 import { apiKeys, captureSettings, intakeRequests, integrationLog, metaConnections, metaFormMappings, metaLeadEvents } from './capture.table.ts';
+import { distributionLockSql } from '../distribution/distribution.repository.ts';
 
 export type MetaConnectionRow = typeof metaConnections.$inferSelect;
 export type MetaFormMappingRow = typeof metaFormMappings.$inferSelect;
@@ -439,8 +440,10 @@ export function createCaptureRepository(db: Db) {
      * at once make one lead and one "came back", not two leads. Taken in workspace order: no deadlock.
      */
     async lockWorkspaceIngest(tx: DbOrTx, workspaceIds: string[]): Promise<void> {
+      // Capture's lock, then distribution's (ADR 025): every capture batch ends in the distribution step, so it takes
+      // both here, in one round trip per workspace, in the order every other holder of both uses.
       for (const id of [...new Set(workspaceIds)].sort()) {
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`capture:${id}`}, 0))`);
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`capture:${id}`}, 0)), ${distributionLockSql(id)}`);
       }
     },
 

@@ -4,7 +4,8 @@ import type { AppDeps } from '../../platform/http/types.ts';
 import { activities, leads } from '../leads/leads.table.ts';
 import { compileLeadFilters, type LeadQueryContext } from '../leads/lead-query.ts';
 import { DistributionBatch, type PointerSave } from './distribution.batch.ts';
-import { distributionRepository as repo, type RuleWithMembers } from './distribution.repository.ts';
+import { distributionCache } from './distribution.cache.ts';
+import { distributionRepository as repo, type DistributionSetup, type RuleWithMembers } from './distribution.repository.ts';
 import { wallClock } from './distribution-engine.ts';
 import { assignments, leadOffers, type WorkingHours } from './distribution.table.ts';
 import type { BusEvent } from '../../platform/events/event-bus.ts';
@@ -35,6 +36,8 @@ type Options = {
   dryRun?: boolean;
   /** Only rules after this priority (an expired offer falling through to the next rule). */
   afterPriority?: number;
+  /** The caller holds the workspace's distribution lock already (capture takes it with its own, ADR 025). */
+  locked?: boolean;
   /**
    * The caller has just looked for these leads' people among the workspace's live leads and found none (capture
    * merges a known person into their lead, so what it creates is a new person): no returning-person look-up.
@@ -53,34 +56,65 @@ export async function distributeLeads(tx: DbOrTx, opts: Options): Promise<Distri
   const dryRun = opts.dryRun ?? false;
   if (!opts.leadIds.length) return [];
   // One distribution at a time per workspace (any instance): caps and loads read across rules stay exact, and
-  // pointer locks are never taken in two orders. Capture already holds its own workspace lock before this one.
-  // The lock, the rules with their groups and what conditions compile against come in one round trip.
-  const setup = await timed('distribution.setup', opts.leadIds.length, () => repo.setup(tx, workspaceId, !dryRun));
-  const rules = setup.rules.filter((r) => opts.afterPriority === undefined || r.priority > opts.afterPriority);
-  if (!rules.length) {
-    const leadIds = await repo.unownedLeads(tx, workspaceId, opts.leadIds);
-    return leadIds.map((leadId) => ({ leadId, owner: null, rule: null, reason: null, trace: [] }));
-  }
+  // pointers have one writer at a time. Capture takes this lock with its own (capture first) in one statement.
+  // Alone here, so that the read below — a later statement — sees every earlier holder's commits.
+  if (!dryRun && !opts.locked) await timed('distribution.setup', opts.leadIds.length, () => repo.lock(tx, workspaceId));
 
-  // Every rule's conditions against every lead, and which leads are still unowned, in one statement.
-  const { timeZone, customFields } = setup;
-  const ctx: LeadQueryContext = { userId: null, timeZone, now: at, customFields };
-  const compiled = rules.map((rule) => {
-    try {
-      return { id: rule.id, conditions: compileLeadFilters(rule.conditions as never, ctx) };
-    } catch {
-      // A condition on a field deleted since the rule was saved: the rule matches nothing until it is fixed.
-      return { id: rule.id, conditions: null };
+  // The rules come from this process's cache when the version read with the state says they are current (ADR 025):
+  // one statement then decides the batch — which leads are still unowned, every rule's conditions against every
+  // lead, the pointers and the groups' state. A stale or missing cache costs one more read and a second try.
+  let setup = distributionCache.get(workspaceId) ?? (await loadSetup(tx, workspaceId));
+  for (let attempt = 1; ; attempt++) {
+    const rules = setup.rules.filter((r) => opts.afterPriority === undefined || r.priority > opts.afterPriority);
+    const { timeZone, customFields } = setup;
+    const ctx: LeadQueryContext = { userId: null, timeZone, now: at, customFields };
+    const compiled = rules.map((rule) => {
+      try {
+        return { id: rule.id, conditions: compileLeadFilters(rule.conditions as never, ctx) };
+      } catch {
+        // A condition on a field deleted since the rule was saved: the rule matches nothing until it is fixed.
+        return { id: rule.id, conditions: null };
+      }
+    });
+    // Groups, pointers and counts are read once for the whole batch and kept in memory (ADR 011, "Batches").
+    const batch = new DistributionBatch(tx, workspaceId, at, timeZone, dryRun);
+    const plan = batch.plan(rules);
+    const read = await timed('distribution.decide', opts.leadIds.length, () =>
+      repo.decide(tx, workspaceId, { leadIds: opts.leadIds, rules: compiled, specs: plan.specs, periods: batch.periods, pointerRuleIds: plan.pointerRuleIds, dryRun }),
+    );
+    if (read.version !== setup.version && attempt < 3) {
+      // The rules changed since they were cached (here or on another instance): read them again and decide again.
+      distributionCache.forget(workspaceId);
+      setup = await loadSetup(tx, workspaceId);
+      continue;
     }
-  });
-  const byLead = await timed('distribution.match', opts.leadIds.length, () => repo.matchRules(tx, workspaceId, opts.leadIds, compiled));
+    plan.seed(read.states, read.pointers);
+    return distributeDecided(tx, opts, rules, read.byLead, batch, timeZone);
+  }
+}
+
+/** The workspace's setup read afresh (no lock: the caller holds it or is dry) and cached at its version. */
+async function loadSetup(tx: DbOrTx, workspaceId: string): Promise<DistributionSetup> {
+  const setup = await timed('distribution.setup', 1, () => repo.setup(tx, workspaceId, false));
+  distributionCache.set(workspaceId, setup);
+  return setup;
+}
+
+async function distributeDecided(
+  tx: DbOrTx,
+  opts: Options,
+  rules: RuleWithMembers[],
+  byLead: Map<string, Set<string>>,
+  batch: DistributionBatch,
+  timeZone: string,
+): Promise<Distributed[]> {
+  const { workspaceId, at } = opts;
+  const dryRun = opts.dryRun ?? false;
   const leadIds = [...byLead.keys()];
   if (!leadIds.length) return [];
+  if (!rules.length) return leadIds.map((leadId) => ({ leadId, owner: null, rule: null, reason: null, trace: [] }));
   const matches = new Map<string, Set<string>>(rules.map((r) => [r.id, new Set(leadIds.filter((id) => byLead.get(id)!.has(r.id)))]));
 
-  // Groups, pointers and counts are read once for the whole batch and kept in memory (ADR 011, "Batches").
-  const batch = new DistributionBatch(tx, workspaceId, at, timeZone, dryRun);
-  await timed('distribution.prefetch', leadIds.length, () => batch.prefetch(rules.filter((r) => matches.get(r.id)!.size)));
   // The person's earlier owner, for every lead at once (leads of one batch are different people: capture and
   // imports merge repeats first).
   const existing =

@@ -1,7 +1,7 @@
 import type { DbOrTx } from '../../platform/db/client.ts';
 import { timed } from '../../platform/timing/timing.ts';
 import { type Candidate, eligibleCandidates, periodDays, pickAgent, type RotationState, type Strategy } from './distribution-engine.ts';
-import { distributionRepository as repo, type RuleWithMembers } from './distribution.repository.ts';
+import { distributionRepository as repo, type GroupMemberState, type GroupSpec, type RuleWithMembers } from './distribution.repository.ts';
 
 type Person = { id: string; name: string };
 export type PointerSave = { ruleId: string; state: RotationState; picks: number };
@@ -24,7 +24,7 @@ export class DistributionBatch {
   private readonly groups = new Map<string, Candidate[]>();
   /** Loads per user, shared by every rule that measures them the same way (a pick by one rule loads the agent in all). */
   private readonly loads: Record<Measure, Map<string, number>> = { open_leads: new Map(), received_today: new Map() };
-  private readonly periods: { day: string; weekStartDay: string };
+  readonly periods: { day: string; weekStartDay: string };
 
   constructor(
     private readonly tx: DbOrTx,
@@ -36,41 +36,48 @@ export class DistributionBatch {
     this.periods = periodDays(at, timeZone);
   }
 
-  /**
-   * Reads, in one statement, what picks from these rules will need: their pointers (locked) and their groups'
-   * state. The rules a batch of leads matched are all the rules it can pick from (fallbacks go to later
-   * matching rules), so one prefetch usually serves the whole batch.
-   */
-  async prefetch(rules: readonly RuleWithMembers[]): Promise<void> {
-    const withGroups = rules.filter((r) => r.members.length);
-    const lock = this.dryRun ? [] : withGroups.map((r) => r.id).filter((id) => !this.pointers.has(id));
-    const pointers = await this.loadGroups(
-      withGroups.map((r) => ({ rule: r, measure: measureOf(r, r.strategy) })).filter((x) => !this.groups.has(groupKey(x.rule, x.measure))),
-      lock,
-    );
-    for (const id of lock) this.pointers.set(id, { state: pointers.get(id) ?? { lastUserId: null, credits: {} }, picks: 0 });
-  }
-
   /** Loads groups' state (and locks and reads the pointers of `lock`, in the same statement); returns those pointers. */
   private async loadGroups(wanted: { rule: RuleWithMembers; measure: Measure | null }[], lock: string[] = []): Promise<Map<string, RotationState>> {
     if (!wanted.length && !lock.length) return new Map();
     const { states, pointers } = await timed('distribution.groups', wanted.length, () =>
-      repo.groupStatesAndPointers(
-        this.tx,
-        this.workspaceId,
-        wanted.map(({ rule, measure }) => ({
-          ruleId: rule.id,
-          userIds: rule.members.map((m) => m.userId),
-          daily: rule.dailyCap !== null,
-          weekly: rule.weeklyCap !== null,
-          load: measure && rule.members.some((m) => !this.loads[measure].has(m.userId)) ? measure : null,
-        })),
-        this.periods,
-        lock,
-      ),
+      repo.groupStatesAndPointers(this.tx, this.workspaceId, this.specsOf(wanted), this.periods, lock),
     );
+    this.applyGroups(wanted, states);
+    return pointers;
+  }
+
+  /**
+   * For a caller that reads the state in a statement of its own (the hot path's one read, ADR 025): the group
+   * specs and pointers these rules need (every rule with a group: its pointer and its members' state).
+   * Hand what the statement read to `seed`.
+   */
+  plan(rules: readonly RuleWithMembers[]): { specs: GroupSpec[]; pointerRuleIds: string[]; seed: (states: Map<string, Map<string, GroupMemberState>>, pointers: Map<string, RotationState>) => void } {
+    const withGroups = rules.filter((r) => r.members.length);
+    const wanted = withGroups.map((r) => ({ rule: r, measure: measureOf(r, r.strategy) })).filter((x) => !this.groups.has(groupKey(x.rule, x.measure)));
+    const pointerRuleIds = withGroups.map((r) => r.id).filter((id) => !this.pointers.has(id));
+    return {
+      specs: this.specsOf(wanted),
+      pointerRuleIds,
+      seed: (states, pointers) => {
+        this.applyGroups(wanted, states);
+        for (const id of pointerRuleIds) this.pointers.set(id, { state: pointers.get(id) ?? { lastUserId: null, credits: {} }, picks: 0 });
+      },
+    };
+  }
+
+  private specsOf(wanted: { rule: RuleWithMembers; measure: Measure | null }[]): GroupSpec[] {
+    return wanted.map(({ rule, measure }) => ({
+      ruleId: rule.id,
+      userIds: rule.members.map((m) => m.userId),
+      daily: rule.dailyCap !== null,
+      weekly: rule.weeklyCap !== null,
+      load: measure && rule.members.some((m) => !this.loads[measure].has(m.userId)) ? measure : null,
+    }));
+  }
+
+  private applyGroups(wanted: { rule: RuleWithMembers; measure: Measure | null }[], states: Map<string, Map<string, GroupMemberState>>): void {
     for (const { rule, measure } of wanted) {
-      const state = states.get(rule.id) ?? new Map();
+      const state = states.get(rule.id) ?? new Map<string, GroupMemberState>();
       if (measure) for (const m of rule.members) if (!this.loads[measure].has(m.userId) && state.has(m.userId)) this.loads[measure].set(m.userId, state.get(m.userId)!.load);
       this.groups.set(
         groupKey(rule, measure),
@@ -90,7 +97,6 @@ export class DistributionBatch {
         }),
       );
     }
-    return pointers;
   }
 
   /** The rule's group as the engine sees it now; `load` filled for least-loaded. */

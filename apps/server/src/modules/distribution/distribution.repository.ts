@@ -20,6 +20,96 @@ function rowsOf<T>(result: unknown): T[] {
 
 export type GroupSpec = { ruleId: string; userIds: string[]; daily: boolean; weekly: boolean; load: 'open_leads' | 'received_today' | null };
 
+/** What conditions compile against and picks choose from, as of `version` (ADR 025). */
+export type DistributionSetup = { version: number; rules: RuleWithMembers[]; timeZone: string; customFields: Map<string, LeadFieldDefinition> };
+
+/**
+ * The workspace's distribution lock (ADR 011) as an SQL expression, for a statement of its own or for a caller's
+ * lock statement (capture takes it with its own workspace lock, in one round trip: capture first, then this).
+ */
+export function distributionLockSql(workspaceId: string): SQL {
+  return sql`pg_advisory_xact_lock(hashtextextended(${`distribution:${workspaceId}`}, 0))`;
+}
+
+type Periods = { day: string; weekStartDay: string };
+const uuids = (values: string[]) => (values.length ? sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::uuid[]` : sql`'{}'::uuid[]`);
+const jsonRows = <T>(v: unknown): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : ((v as T[] | null) ?? []));
+
+/** The select-list columns `availability`, `counts` and `open` that give the groups' state (see `parseGroupStates`). */
+function groupStateColumns(workspaceId: string, specs: GroupSpec[], periods: Periods): SQL {
+  const wanted = specs.filter((o) => o.userIds.length);
+  const everyone = [...new Set(wanted.flatMap((o) => o.userIds))];
+  const counted = [...new Set(wanted.filter((o) => o.daily || o.weekly || o.load === 'received_today').flatMap((o) => o.userIds))];
+  const openLoad = [...new Set(wanted.filter((o) => o.load === 'open_leads').flatMap((o) => o.userIds))];
+  const since = wanted.some((o) => o.weekly) ? periods.weekStartDay : periods.day;
+  const none = sql`'[]'::json`;
+  return sql`
+    ${
+      everyone.length
+        ? sql`(SELECT coalesce(json_agg(json_build_object('user_id', av.user_id, 'paused', av.paused, 'working_hours', av.working_hours,
+                  'out_of_office', av.out_of_office, 'updated_at', av.updated_at)), '[]'::json)
+                 FROM agent_availability av WHERE av.workspace_id = ${workspaceId} AND av.user_id = ANY(${uuids(everyone)}))`
+        : none
+    } AS availability,
+    ${
+      counted.length
+        ? sql`(SELECT coalesce(json_agg(json_build_object('user_id', c.user_id, 'rule_key', c.rule_key, 'day', c.day, 'n', c.n)), '[]'::json)
+                 FROM assignment_counts c WHERE c.workspace_id = ${workspaceId} AND c.user_id = ANY(${uuids(counted)}) AND c.day >= ${since}::date AND c.n > 0)`
+        : none
+    } AS counts,
+    ${
+      openLoad.length
+        ? sql`(SELECT coalesce(json_agg(json_build_object('user_id', o.user_id, 'n', greatest(o.n, 0))), '[]'::json)
+                 FROM owner_open_leads o WHERE o.workspace_id = ${workspaceId} AND o.user_id = ANY(${uuids(openLoad)}))`
+        : none
+    } AS open`;
+}
+
+/** Each spec's members' state (availability, cap counts, load) from the columns of `groupStateColumns`. */
+function parseGroupStates(
+  workspaceId: string,
+  specs: GroupSpec[],
+  periods: Periods,
+  row: { availability: unknown; counts: unknown; open: unknown } | undefined,
+): Map<string, Map<string, GroupMemberState>> {
+  const out = new Map<string, Map<string, GroupMemberState>>();
+  for (const o of specs) out.set(o.ruleId, new Map());
+  const availability = new Map(
+    jsonRows<{ user_id: string; paused: boolean; working_hours: AvailabilityRow['workingHours']; out_of_office: AvailabilityRow['outOfOffice'] | null; updated_at: string }>(
+      row?.availability,
+    ).map((a) => [
+      a.user_id,
+      { workspaceId, userId: a.user_id, paused: Boolean(a.paused), workingHours: a.working_hours ?? null, outOfOffice: a.out_of_office ?? [], updatedAt: new Date(a.updated_at) },
+    ]),
+  );
+  const counts = jsonRows<{ user_id: string; rule_key: string; day: string; n: number }>(row?.counts);
+  const open = new Map(jsonRows<{ user_id: string; n: number | string }>(row?.open).map((o) => [o.user_id, Number(o.n)]));
+  const sum = (pick: (c: (typeof counts)[number]) => boolean) => {
+    const m = new Map<string, number>();
+    for (const c of counts) if (pick(c)) m.set(c.user_id, (m.get(c.user_id) ?? 0) + Number(c.n));
+    return m;
+  };
+  const receivedToday = sum((c) => c.day >= periods.day);
+  for (const o of specs.filter((x) => x.userIds.length)) {
+    const today = o.daily ? sum((c) => c.rule_key === o.ruleId && c.day >= periods.day) : new Map<string, number>();
+    const week = o.weekly ? sum((c) => c.rule_key === o.ruleId && c.day >= periods.weekStartDay) : new Map<string, number>();
+    const load = o.load === 'open_leads' ? open : o.load === 'received_today' ? receivedToday : new Map<string, number>();
+    const states = out.get(o.ruleId)!;
+    for (const userId of o.userIds) {
+      states.set(userId, { availability: availability.get(userId) ?? null, today: today.get(userId) ?? 0, week: week.get(userId) ?? 0, load: load.get(userId) ?? 0 });
+    }
+  }
+  return out;
+}
+
+function parsePointers(v: unknown): Map<string, RotationState> {
+  const pointers = new Map<string, RotationState>();
+  for (const r of jsonRows<{ rule_id: string; last_user_id: string | null; credits: Record<string, number> | null }>(v)) {
+    pointers.set(r.rule_id, { lastUserId: r.last_user_id ?? null, credits: r.credits ?? {} });
+  }
+  return pointers;
+}
+
 /**
  * Several rules' rotation states, created on first use and locked until the transaction ends (an upsert that
  * touches a row takes its lock, as `SELECT … FOR UPDATE` would), in rule id order. ADR 011.
@@ -84,11 +174,12 @@ export const distributionRepository = {
    * so they may predate a rule change committed while it waited: changes of rules are not serialised with
    * distribution anyway; the state that is (pointers, counts) is read after the lock by later statements.
    */
-  async setup(tx: DbOrTx, workspaceId: string, lock: boolean): Promise<{ rules: RuleWithMembers[]; timeZone: string; customFields: Map<string, LeadFieldDefinition> }> {
+  async setup(tx: DbOrTx, workspaceId: string, lock: boolean): Promise<DistributionSetup> {
     type MemberJson = { user_id: string; name: string; position: number; weight: number; status: string | null };
-    const [row] = rowsOf<{ locked: unknown; time_zone: string | null; fields: unknown; rules: unknown; cols: unknown }>(
+    const [row] = rowsOf<{ locked: unknown; version: string | number | null; time_zone: string | null; fields: unknown; rules: unknown; cols: unknown }>(
       await tx.execute(sql`
-        SELECT ${lock ? sql`pg_advisory_xact_lock(hashtextextended(${`distribution:${workspaceId}`}, 0))` : sql`NULL`} AS locked,
+        SELECT ${lock ? distributionLockSql(workspaceId) : sql`NULL`} AS locked,
+          (SELECT v.version FROM distribution_versions v WHERE v.workspace_id = w.id) AS version,
           w.time_zone,
           (SELECT coalesce(json_agg(json_build_object('key', f.key, 'label', f.label, 'type', f.type, 'options', f.options)), '[]'::json)
              FROM custom_fields f WHERE f.workspace_id = w.id AND f.entity = 'lead' AND f.deleted_at IS NULL) AS fields,
@@ -115,7 +206,12 @@ export const distributionRepository = {
         members: members.map((m) => ({ ruleId: rule.id as string, userId: m.user_id, name: m.name, position: m.position, weight: m.weight, active: m.status === 'active' })),
       };
     });
-    return { rules, timeZone: row?.time_zone ?? 'UTC', customFields: new Map(fields.map((f) => [f.key, f])) };
+    return { version: Number(row?.version ?? 0), rules, timeZone: row?.time_zone ?? 'UTC', customFields: new Map(fields.map((f) => [f.key, f])) };
+  },
+
+  /** The workspace's distribution lock, alone (ADR 011): the statements after it see every earlier holder's commits. */
+  async lock(tx: DbOrTx, workspaceId: string): Promise<void> {
+    await tx.execute(sql`SELECT ${distributionLockSql(workspaceId)}`);
   },
 
   /**
@@ -148,30 +244,6 @@ export const distributionRepository = {
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId), eq(memberships.status, 'active')));
     return row ?? null;
-  },
-
-  /**
-   * The hot path's first read, in one statement: which of these leads are still unowned (and not in the trash),
-   * and for each of them which rules' compiled conditions it meets (`null` conditions: a rule that matches nothing,
-   * an empty list: every lead). Returns lead id → ids of the matching rules, in the order the leads were given.
-   */
-  async matchRules(tx: DbOrTx, workspaceId: string, leadIds: string[], rules: { id: string; conditions: SQL[] | null }[]): Promise<Map<string, Set<string>>> {
-    const out = new Map<string, Set<string>>();
-    if (!leadIds.length) return out;
-    const fields: Record<string, SQL<boolean>> = {};
-    rules.forEach((r, i) => {
-      fields[`m${i}`] = r.conditions === null ? sql<boolean>`false` : r.conditions.length ? sql<boolean>`coalesce((${and(...r.conditions)}), false)` : sql<boolean>`true`;
-    });
-    const rows = (await tx
-      .select({ id: leads.id, ...fields })
-      .from(leads)
-      .where(and(eq(leads.workspaceId, workspaceId), inArray(leads.id, leadIds), isNull(leads.ownerId), isNull(leads.deletedAt)))) as unknown as Record<string, unknown>[];
-    const byId = new Map(rows.map((row) => [row.id as string, new Set(rules.filter((_, i) => row[`m${i}`] === true).map((r) => r.id))]));
-    for (const id of leadIds) {
-      const m = byId.get(id);
-      if (m && !out.has(id)) out.set(id, m);
-    }
-    return out;
   },
 
   /**
@@ -228,73 +300,73 @@ export const distributionRepository = {
     tx: DbOrTx,
     workspaceId: string,
     specs: GroupSpec[],
-    periods: { day: string; weekStartDay: string },
+    periods: Periods,
     lockRuleIds: string[],
   ): Promise<{ states: Map<string, Map<string, GroupMemberState>>; pointers: Map<string, RotationState> }> {
-    const out = new Map<string, Map<string, GroupMemberState>>();
-    const pointers = new Map<string, RotationState>();
-    const wanted = specs.filter((o) => o.userIds.length);
-    for (const o of specs) out.set(o.ruleId, new Map());
-    if (!wanted.length && !lockRuleIds.length) return { states: out, pointers };
-    const uuids = (values: string[]) => (values.length ? sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::uuid[]` : sql`'{}'::uuid[]`);
-    const everyone = [...new Set(wanted.flatMap((o) => o.userIds))];
-    const counted = [...new Set(wanted.filter((o) => o.daily || o.weekly || o.load === 'received_today').flatMap((o) => o.userIds))];
-    const openLoad = [...new Set(wanted.filter((o) => o.load === 'open_leads').flatMap((o) => o.userIds))];
-    const since = wanted.some((o) => o.weekly) ? periods.weekStartDay : periods.day;
-    const none = sql`'[]'::json`;
+    if (!specs.some((o) => o.userIds.length) && !lockRuleIds.length) return { states: parseGroupStates(workspaceId, specs, periods, undefined), pointers: new Map() };
     const locked = lockRuleIds.length
       ? sql`WITH p AS (${pointerUpsert(workspaceId, lockRuleIds)})
         SELECT (SELECT coalesce(json_agg(json_build_object('rule_id', p.rule_id, 'last_user_id', p.last_user_id, 'credits', p.credits)), '[]'::json) FROM p) AS pointers,`
       : sql`SELECT`;
     const [row] = rowsOf<{ pointers?: unknown; availability: unknown; counts: unknown; open: unknown }>(
+      await tx.execute(sql`${locked} ${groupStateColumns(workspaceId, specs, periods)}`),
+    );
+    return { states: parseGroupStates(workspaceId, specs, periods, row), pointers: parsePointers(row?.pointers) };
+  },
+
+  /**
+   * The hot path's one read (ADR 025), after the workspace's distribution lock: the distribution version (is the
+   * caller's cached setup current?), which of these leads are still unowned and live and which rules' compiled
+   * conditions each meets (`null` conditions: a rule that matches nothing; an empty list: every lead), the pointers of `pointerRuleIds` (created on first use unless
+   * `dryRun`; the lock serialises every writer of them), and the groups' state (as `groupStatesAndPointers`).
+   */
+  async decide(
+    tx: DbOrTx,
+    workspaceId: string,
+    q: { leadIds: string[]; rules: { id: string; conditions: SQL[] | null }[]; specs: GroupSpec[]; periods: Periods; pointerRuleIds: string[]; dryRun: boolean },
+  ): Promise<{
+    version: number;
+    byLead: Map<string, Set<string>>;
+    states: Map<string, Map<string, GroupMemberState>>;
+    pointers: Map<string, RotationState>;
+  }> {
+    const ids = uuids(q.pointerRuleIds);
+    const created = q.dryRun || !q.pointerRuleIds.length
+      ? sql`SELECT NULL::uuid AS rule_id, NULL::uuid AS last_user_id, NULL::jsonb AS credits WHERE false`
+      : sql`INSERT INTO distribution_pointers (rule_id, workspace_id)
+            SELECT r.id, ${workspaceId}::uuid FROM distribution_rules r WHERE r.workspace_id = ${workspaceId} AND r.id = ANY(${ids}) ORDER BY r.id
+            ON CONFLICT (rule_id) DO NOTHING
+            RETURNING rule_id, last_user_id, credits`;
+    const matches = q.rules.map((r) =>
+      r.conditions === null ? sql`false` : r.conditions.length ? sql`coalesce((${and(...r.conditions)}), false)` : sql`true`,
+    );
+    const matched = sql`json_build_array(${leads.id}${matches.length ? sql`, ${sql.join(matches, sql`, `)}` : sql``})`;
+    const [row] = rowsOf<{ version: string | number | null; pointers: unknown; matched: unknown; availability: unknown; counts: unknown; open: unknown }>(
       await tx.execute(sql`
-        ${locked}
-          (SELECT coalesce(json_agg(json_build_object('user_id', av.user_id, 'paused', av.paused, 'working_hours', av.working_hours,
-                    'out_of_office', av.out_of_office, 'updated_at', av.updated_at)), '[]'::json)
-             FROM agent_availability av WHERE av.workspace_id = ${workspaceId} AND av.user_id = ANY(${uuids(everyone)})) AS availability,
-          ${
-            counted.length
-              ? sql`(SELECT coalesce(json_agg(json_build_object('user_id', c.user_id, 'rule_key', c.rule_key, 'day', c.day, 'n', c.n)), '[]'::json)
-                       FROM assignment_counts c WHERE c.workspace_id = ${workspaceId} AND c.user_id = ANY(${uuids(counted)}) AND c.day >= ${since}::date AND c.n > 0)`
-              : none
-          } AS counts,
-          ${
-            openLoad.length
-              ? sql`(SELECT coalesce(json_agg(json_build_object('user_id', o.user_id, 'n', greatest(o.n, 0))), '[]'::json)
-                       FROM owner_open_leads o WHERE o.workspace_id = ${workspaceId} AND o.user_id = ANY(${uuids(openLoad)}))`
-              : none
-          } AS open`),
+        WITH created AS (${created})
+        SELECT (SELECT v.version FROM distribution_versions v WHERE v.workspace_id = ${workspaceId}) AS version,
+          (SELECT coalesce(json_agg(json_build_object('rule_id', p.rule_id, 'last_user_id', p.last_user_id, 'credits', p.credits)), '[]'::json)
+             FROM (SELECT rule_id, last_user_id, credits FROM created
+                   UNION ALL
+                   SELECT rule_id, last_user_id, credits FROM distribution_pointers WHERE workspace_id = ${workspaceId} AND rule_id = ANY(${ids})) p) AS pointers,
+          (SELECT coalesce(json_agg(${matched}), '[]'::json) FROM ${leads}
+            WHERE ${and(eq(leads.workspaceId, workspaceId), inArray(leads.id, q.leadIds), isNull(leads.ownerId), isNull(leads.deletedAt))}) AS matched,
+          ${groupStateColumns(workspaceId, q.specs, q.periods)}`),
     );
-    const json = <T>(v: unknown): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : ((v as T[] | null) ?? []));
-    for (const r of json<{ rule_id: string; last_user_id: string | null; credits: Record<string, number> | null }>(row?.pointers)) {
-      pointers.set(r.rule_id, { lastUserId: r.last_user_id ?? null, credits: r.credits ?? {} });
+    const byId = new Map(
+      jsonRows<[string, ...boolean[]]>(row?.matched).map(([id, ...m]) => [id, new Set(q.rules.filter((_, i) => m[i] === true).map((r) => r.id))]),
+    );
+    const byLead = new Map<string, Set<string>>();
+    for (const id of q.leadIds) {
+      const m = byId.get(id);
+      if (m && !byLead.has(id)) byLead.set(id, m);
     }
-    const availability = new Map(
-      json<{ user_id: string; paused: boolean; working_hours: AvailabilityRow['workingHours']; out_of_office: AvailabilityRow['outOfOffice'] | null; updated_at: string }>(
-        row?.availability,
-      ).map((a) => [
-        a.user_id,
-        { workspaceId, userId: a.user_id, paused: Boolean(a.paused), workingHours: a.working_hours ?? null, outOfOffice: a.out_of_office ?? [], updatedAt: new Date(a.updated_at) },
-      ]),
-    );
-    const counts = json<{ user_id: string; rule_key: string; day: string; n: number }>(row?.counts);
-    const open = new Map(json<{ user_id: string; n: number | string }>(row?.open).map((o) => [o.user_id, Number(o.n)]));
-    const sum = (pick: (c: (typeof counts)[number]) => boolean) => {
-      const m = new Map<string, number>();
-      for (const c of counts) if (pick(c)) m.set(c.user_id, (m.get(c.user_id) ?? 0) + Number(c.n));
-      return m;
+    return {
+      version: Number(row?.version ?? 0),
+      byLead,
+      states: parseGroupStates(workspaceId, q.specs, q.periods, row),
+      pointers: parsePointers(row?.pointers),
     };
-    const receivedToday = sum((c) => c.day >= periods.day);
-    for (const o of wanted) {
-      const today = o.daily ? sum((c) => c.rule_key === o.ruleId && c.day >= periods.day) : new Map<string, number>();
-      const week = o.weekly ? sum((c) => c.rule_key === o.ruleId && c.day >= periods.weekStartDay) : new Map<string, number>();
-      const load = o.load === 'open_leads' ? open : o.load === 'received_today' ? receivedToday : new Map<string, number>();
-      const states = out.get(o.ruleId)!;
-      for (const userId of o.userIds) {
-        states.set(userId, { availability: availability.get(userId) ?? null, today: today.get(userId) ?? 0, week: week.get(userId) ?? 0, load: load.get(userId) ?? 0 });
-      }
-    }
-    return { states: out, pointers };
   },
 
   /**
@@ -320,15 +392,6 @@ export const distributionRepository = {
       UPDATE distribution_pointers p SET last_user_id = v.last_user_id, credits = v.credits, assigned_count = p.assigned_count + v.picks, updated_at = ${at.toISOString()}::timestamptz
       FROM (VALUES ${values}) AS v(rule_id, last_user_id, credits, picks)
       WHERE p.rule_id = v.rule_id AND p.workspace_id = ${workspaceId}`);
-  },
-
-  async unownedLeads(tx: DbOrTx, workspaceId: string, leadIds: string[]): Promise<string[]> {
-    if (!leadIds.length) return [];
-    const rows = await tx
-      .select({ id: leads.id })
-      .from(leads)
-      .where(and(eq(leads.workspaceId, workspaceId), inArray(leads.id, leadIds), isNull(leads.ownerId), isNull(leads.deletedAt)));
-    return rows.map((r) => r.id);
   },
 
   async otherRuleWithPriority(tx: DbOrTx, workspaceId: string, priority: number, exceptId: string | null): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.table.ts';
 import { leads } from '../leads/leads.table.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
@@ -247,3 +247,15 @@ export const leadSpeed = pgTable(
     index('lead_speed_ws_first_action_idx').on(t.workspaceId, t.firstActionAt),
   ],
 );
+
+/**
+ * What distribution caches per workspace (its enabled rules with their groups, member status and names, lead
+ * custom fields, time zone) changes with this number: triggers on every table it reads from set it to the next
+ * value of a sequence (migration 0025, ADR 025), so a number is never reused, even after a rollback. The hot path
+ * reads it with the state it locks; a different number than the cache's reloads the rules. No foreign key: the
+ * triggers fire while a workspace's rows are deleted with it.
+ */
+export const distributionVersions = pgTable('distribution_versions', {
+  workspaceId: uuid('workspace_id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull(),
+});
