@@ -150,7 +150,7 @@ export function createOfferService(deps: AppDeps) {
     async expire(workspaceId: string, offerId: string): Promise<boolean> {
       const at = deps.now();
       return db.transaction(async (tx) => {
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`distribution:${workspaceId}`}, 0))`);
+        await repo.lock(tx, workspaceId);
         const [pending] = await tx.select({ leadId: leadOffers.leadId }).from(leadOffers).where(and(eq(leadOffers.workspaceId, workspaceId), eq(leadOffers.id, offerId)));
         if (!pending) return false;
         const [lead] = await tx
@@ -185,7 +185,7 @@ export function createOfferService(deps: AppDeps) {
     const rule = ruleId ? (await repo.rules(tx, workspaceId, { enabledOnly: false, ruleId }))[0] : undefined;
     const ruleRef = rule ? { id: rule.id, name: rule.name, strategy: rule.strategy } : null;
     if (rule?.fallback === 'next_rule') {
-      const [d] = await distributeLeads(tx, { workspaceId, leadIds: [leadId], at, afterPriority: rule.priority });
+      const [d] = await distributeLeads(tx, { workspaceId, leadIds: [leadId], at, afterPriority: rule.priority, locked: true });
       if (d?.owner) {
         await announceAssigned(tx, workspaceId, leadId, d.owner.id, d.rule?.id ?? null, d.reason);
         return d.owner.id;

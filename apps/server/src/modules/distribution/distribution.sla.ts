@@ -28,7 +28,7 @@ export function createSlaService(deps: AppDeps) {
     async check(workspaceId: string, leadId: string): Promise<'reassigned' | 'breached' | 'none'> {
       const at = deps.now();
       return db.transaction(async (tx) => {
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`distribution:${workspaceId}`}, 0))`);
+        await repo.lock(tx, workspaceId);
         // The lead row before its clock row, as every change of owner does (a manager's change writes both).
         const [lead] = await tx
           .select({ ownerId: leads.ownerId, deletedAt: leads.deletedAt, firstName: leads.firstName, lastName: leads.lastName })
