@@ -63,11 +63,18 @@ type Planned =
  * input order — a person who appears twice in the batch is created once and comes back once — with a fixed
  * number of queries per workspace instead of a dozen per lead.
  */
-export async function ingestCapturedLeads(tx: DbOrTx, repo: CaptureRepository, at: Date, inputs: CapturedLead[]): Promise<IngestOutcome[]> {
+export async function ingestCapturedLeads(
+  tx: DbOrTx,
+  repo: CaptureRepository,
+  at: Date,
+  inputs: CapturedLead[],
+  /** The caller took `lockWorkspaceIngest` for these workspaces already, in this transaction. */
+  opts: { locked?: boolean } = {},
+): Promise<IngestOutcome[]> {
   const results = new Array<IngestOutcome>(inputs.length);
   const byWorkspace = new Map<string, number[]>();
   inputs.forEach((input, i) => byWorkspace.set(input.workspaceId, [...(byWorkspace.get(input.workspaceId) ?? []), i]));
-  await repo.lockWorkspaceIngest(tx, [...byWorkspace.keys()]);
+  if (!opts.locked) await repo.lockWorkspaceIngest(tx, [...byWorkspace.keys()]);
   for (const [workspaceId, indexes] of [...byWorkspace].sort(([a], [b]) => a.localeCompare(b))) {
     const outcomes = await ingestForWorkspace(tx, repo, at, workspaceId, indexes.map((i) => inputs[i]!));
     indexes.forEach((inputIndex, k) => (results[inputIndex] = outcomes[k]!));

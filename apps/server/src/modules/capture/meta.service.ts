@@ -350,7 +350,8 @@ export function createMetaService(deps: AppDeps, options: MetaServiceOptions = {
           submission: submissionOf(lead, answers, mapping),
         };
       });
-      const outcomes = await ingestCapturedLeads(tx, repo, at, inputs);
+      // Every input is of this connection's workspace, locked above.
+      const outcomes = await ingestCapturedLeads(tx, repo, at, inputs, { locked: true });
       await repo.markEventsDone(
         tx,
         todo.map((item, k) => ({ id: item.event.id, leadId: outcomes[k]!.leadId, formId: item.lead.form_id ?? item.event.formId })),
