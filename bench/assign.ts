@@ -480,7 +480,14 @@ export function assignMarkdown(r: AssignReport): string {
   }
   L.push('');
   if (r.added) {
-    L.push(`Added by assignment (paced runs, webhook→assigned with rules minus webhook→stored without): p50 ${fmtMs(r.added.p50)}, p95 ${fmtMs(r.added.p95)}, p99 ${fmtMs(r.added.p99)}${r.added.p99 <= r.target.addedP99Ms ? ' ✅' : ' ❌'}.`);
+    // A difference of two end-to-end percentiles on a busy 2-core machine swings by tens of milliseconds either way
+    // (it has come out negative): shown, but the verdict below is the step measured inside the server.
+    L.push(`Added by assignment end to end (paced runs, webhook→assigned with rules minus webhook→stored without; noise-dominated, not the verdict): p50 ${fmtMs(r.added.p50)}, p95 ${fmtMs(r.added.p95)}, p99 ${fmtMs(r.added.p99)}.`);
+  }
+  const pacedStep = r.runs.find((x) => x.phase === 'distribution' && x.name.startsWith('paced'))?.serverTimings?.['distribution.step'];
+  if (pacedStep?.calls) {
+    const p99 = pacedStep.perCallMs.p99;
+    L.push(`Verdict: the distribution step inside the storing transaction, paced run, p99 ${fmtMs(p99)} per capture batch against the target of ${r.target.addedP99Ms} ms${p99 <= r.target.addedP99Ms ? ' ✅' : ' ❌'}.`);
   }
   if (r.throughputRatio !== null) L.push(`Throughput as fast as possible with rules / without: ${r.throughputRatio}.`);
   const timed = r.runs.filter((x) => x.phase === 'distribution' && Object.keys(x.serverTimings ?? {}).length);
