@@ -233,6 +233,8 @@ test('conditions come from the lead filter builder, rules reorder by dragging, a
   const downtown = savedRules.rules.find((r) => r.name === 'Downtown buyers')!;
   expect(downtown.workingHours?.['1']).toEqual([{ start: '09:00', end: '17:00' }]);
   expect(downtown.workingHours?.['7']).toEqual([]);
+  // The rules list sums the group's week up in one line.
+  await owner.getByTestId('rule-row-Downtown buyers').getByTestId('rule-hours-summary').getByText('Hours: Mon 09:00–17:00 · Tue–Fri 09:00–18:00').waitFor();
 
   // The field is deleted: the rule can match nothing any more, and the screen says so.
   await apiAs(owner, 'DELETE', `/custom-fields/${field.id}`);
@@ -367,7 +369,7 @@ test('a manager sets working hours and days off; a bad range is named next to it
   await dialog.getByLabel('Last day').fill('2030-01-12');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await dialog.waitFor({ state: 'hidden' });
-  await card.getByText(/Mon 09:00–17:00 · Tue 09:00–18:00/).waitFor();
+  await card.getByText(/Mon 09:00–17:00 · Tue–Fri 09:00–18:00/).waitFor();
   await card.getByText(/Away: /).waitFor();
   const saved = await apiAs<{ agents: { name: string; workingHours: Record<string, unknown> | null; outOfOffice: unknown[] }[] }>(owner, 'GET', '/distribution/availability');
   const annSaved = saved.agents.find((a) => a.name === ANN.name)!;

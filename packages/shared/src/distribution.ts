@@ -15,6 +15,8 @@ const dayRanges = z.array(z.strictObject({ start: hhmm, end: hhmm })).max(6);
 export const workingHours = z
   .strictObject({ '1': dayRanges, '2': dayRanges, '3': dayRanges, '4': dayRanges, '5': dayRanges, '6': dayRanges, '7': dayRanges })
   .partial();
+/** Time ranges per ISO weekday ('1' = Monday … '7' = Sunday), in the workspace time zone. */
+export type WorkingHours = z.infer<typeof workingHours>;
 
 export const ruleMemberInput = z.strictObject({
   userId: z.uuid({ message: 'Must be a UUID' }),

@@ -7,20 +7,9 @@ import { formatDay } from '@/features/leads/utils/format-lead-value';
 import { notifyError } from '@/lib/notify';
 import type { AgentAvailability } from '../api/distribution';
 import { useAvailability, useUpdateAvailability } from '../api/distribution';
+import { weekHoursSummary } from '../utils/hours';
 import { unavailableLabel, weekdayName } from '../utils/labels';
 import { AvailabilityEditorModal } from './availability-editor-modal';
-
-/** "Mon–Fri 09:00–18:00", or "Any time": an agent's week in one line. */
-function hoursSummary(agent: AgentAvailability, anyTime: string, never: string): string {
-  const hours = agent.workingHours;
-  if (!hours) return anyTime;
-  const parts: string[] = [];
-  for (let day = 1; day <= 7; day += 1) {
-    const ranges = hours[String(day) as '1'] ?? [];
-    if (ranges.length) parts.push(`${weekdayName(day, 'short')} ${ranges.map((r) => `${r.start}–${r.end}`).join(', ')}`);
-  }
-  return parts.length ? parts.join(' · ') : never;
-}
 
 function AgentRow({ agent, onEdit }: { agent: AgentAvailability; onEdit: (agent: AgentAvailability) => void }) {
   const { t } = useTranslation();
@@ -40,7 +29,7 @@ function AgentRow({ agent, onEdit }: { agent: AgentAvailability; onEdit: (agent:
             </Badge>
           </Group>
           <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-            {hoursSummary(agent, t('distribution.availability.anyTime'), t('distribution.availability.noHours'))}
+            {weekHoursSummary(agent.workingHours, { anyTime: t('distribution.availability.anyTime'), never: t('distribution.availability.noHours'), dayName: (d) => weekdayName(d, 'short') })}
           </Text>
           {absences.length > 0 ? (
             <Text size="xs" c="dimmed">

@@ -10,6 +10,8 @@ import { filterLabel } from '@/features/leads/utils/filters';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import type { DistributionRule } from '../api/distribution';
 import { useDeleteRule, useReorderRules, useUpdateRule } from '../api/distribution';
+import { weekHoursSummary } from '../utils/hours';
+import { weekdayName } from '../utils/labels';
 import { missingFieldConditions } from '../utils/rule-form';
 import { useDeletedFieldName } from '../hooks/use-deleted-field-name';
 
@@ -99,6 +101,12 @@ function RuleRow({ rule, index, count, canEdit, busy, onMove, onEdit }: RuleRowP
             {rule.dailyCap !== null ? ` · ${t('distribution.dailyCapShort', { count: rule.dailyCap })}` : ''}
             {rule.weeklyCap !== null ? ` · ${t('distribution.weeklyCapShort', { count: rule.weeklyCap })}` : ''}
           </Text>
+          {rule.workingHours ? (
+            <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }} data-testid="rule-hours-summary">
+              {t('distribution.groupHoursShort')}:{' '}
+              {weekHoursSummary(rule.workingHours, { anyTime: t('distribution.availability.anyTime'), never: t('distribution.noGroupHours'), dayName: (d) => weekdayName(d, 'short') })}
+            </Text>
+          ) : null}
         </Stack>
         {canEdit ? (
           <Group gap={4} wrap="nowrap" visibleFrom="xs">
