@@ -57,6 +57,39 @@ const EVENT_COLUMNS: [string, ColumnType][] = [
   ['updated_at', 'timestamptz'],
 ];
 
+/** A new lead's row as `LEAD_COLUMNS` names its columns. */
+function leadRowValues(v: NewLeadRow): Record<string, unknown> {
+  return {
+    id: v.id,
+    workspace_id: v.workspaceId,
+    first_name: v.firstName,
+    last_name: v.lastName,
+    company: v.company,
+    phones: v.phones,
+    phone_e164: v.phoneE164,
+    phone_search: v.phoneSearch,
+    emails: v.emails,
+    email_search: v.emailSearch,
+    source: v.source,
+    campaign: v.campaign,
+    city: v.city,
+    state: v.state,
+    country: v.country,
+    zip: v.zip,
+    time_zone: v.timeZone,
+    tags: v.tags,
+    custom: v.custom,
+    origin: v.origin,
+    external_id: v.externalId,
+    owner_id: v.ownerId,
+    pipeline_id: v.pipelineId,
+    stage_id: v.stageId,
+    created_at: v.at,
+    updated_at: v.at,
+    last_activity_at: v.at,
+  };
+}
+
 const LEAD_COLUMNS: [string, ColumnType][] = [
   ['id', 'uuid'],
   ['workspace_id', 'uuid'],
@@ -441,9 +474,10 @@ export function createCaptureRepository(db: Db) {
      */
     async lockWorkspaceIngest(tx: DbOrTx, workspaceIds: string[]): Promise<void> {
       // Capture's lock, then distribution's (ADR 025): every capture batch ends in the distribution step, so it takes
-      // both here, in one round trip per workspace, in the order every other holder of both uses.
+      // both here, in one round trip per workspace, in the order every other holder of both uses; and the session's
+      // temporary copy of `leads` that the step decides on before the leads are stored (`probeLeads`, ADR 026).
       for (const id of [...new Set(workspaceIds)].sort()) {
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`capture:${id}`}, 0)), ${distributionLockSql(id)}`);
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`capture:${id}`}, 0)), ${distributionLockSql(id)}, lead_probe_ready()`);
       }
     },
 
@@ -670,41 +704,23 @@ export function createCaptureRepository(db: Db) {
     /** Exactly once per (workspace, origin, external id): returns the ids actually inserted. */
     async insertLeads(tx: DbOrTx, values: NewLeadRow[]): Promise<string[]> {
       if (!values.length) return [];
-      const rows = values.map((v) => ({
-        id: v.id,
-        workspace_id: v.workspaceId,
-        first_name: v.firstName,
-        last_name: v.lastName,
-        company: v.company,
-        phones: v.phones,
-        phone_e164: v.phoneE164,
-        phone_search: v.phoneSearch,
-        emails: v.emails,
-        email_search: v.emailSearch,
-        source: v.source,
-        campaign: v.campaign,
-        city: v.city,
-        state: v.state,
-        country: v.country,
-        zip: v.zip,
-        time_zone: v.timeZone,
-        tags: v.tags,
-        custom: v.custom,
-        origin: v.origin,
-        external_id: v.externalId,
-        owner_id: v.ownerId,
-        pipeline_id: v.pipelineId,
-        stage_id: v.stageId,
-        created_at: v.at,
-        updated_at: v.at,
-        last_activity_at: v.at,
-      }));
       const result = await tx.execute(sql`
         INSERT INTO ${leads} (${sql.raw(LEAD_COLUMNS.map(([c]) => c).join(', '))})
-        ${jsonRows(LEAD_COLUMNS, rows)}
+        ${jsonRows(LEAD_COLUMNS, values.map(leadRowValues))}
         ON CONFLICT (workspace_id, origin, external_id) DO NOTHING
         RETURNING id`);
       return rowsOf<{ id: string }>(result).map((r) => r.id);
+    },
+
+    /**
+     * The same rows as `insertLeads` would store them — defaults and generated columns included — inserted into the
+     * session's temporary copy of `leads` (`lead_probe`, made ready by `lockWorkspaceIngest`; ADR 026): a statement
+     * to run as a CTE named `leads`, so the distribution rules' conditions decide on the rows before they exist.
+     */
+    probeLeads(values: NewLeadRow[]): SQL {
+      return sql`INSERT INTO pg_temp.lead_probe (${sql.raw(LEAD_COLUMNS.map(([c]) => c).join(', '))})
+        ${jsonRows(LEAD_COLUMNS, values.map(leadRowValues))}
+        RETURNING *`;
     },
 
     async insertActivities(tx: DbOrTx, values: NewActivity[]): Promise<void> {

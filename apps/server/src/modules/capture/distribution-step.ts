@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../platform/db/client.ts';
-import { timed } from '../../platform/timing/timing.ts';
-import { distributeLeads } from '../distribution/distribution.assign.ts';
+import { publishTiming, timed, timingWanted } from '../../platform/timing/timing.ts';
+import { distributeBeforeInsert, distributeLeads } from '../distribution/distribution.assign.ts';
+import type { CaptureRepository, NewLeadRow } from './capture.repository.ts';
 import type { CaptureOrigin } from './lead-ingest.ts';
 
 /** A lead that capture has just created, as the distribution step receives it. */
@@ -30,4 +31,33 @@ export async function distributeNewLeads(tx: DbOrTx, newLeads: NewLead[], at: Da
     for (const d of distributed) if (d.owner) owners.set(d.leadId, d.owner.id);
   }
   return owners;
+}
+
+/**
+ * The same step for a batch of one workspace whose leads are all new people (duplicate policy `merge`), decided
+ * before the rows are inserted (ADR 026): each row's `ownerId` is set here, so the lead is stored with its owner;
+ * `record` then writes the assignments of the leads that were stored and returns their owners. The step's time, as
+ * the benchmarks read it (`distribution.step`), is both parts together.
+ */
+export async function decideOwnersBeforeInsert(
+  tx: DbOrTx,
+  repo: CaptureRepository,
+  workspaceId: string,
+  rows: NewLeadRow[],
+  at: Date,
+): Promise<{ record(stored: Set<string>): Promise<Map<string, string>> }> {
+  const started = timingWanted() ? performance.now() : 0;
+  const pending = await distributeBeforeInsert(tx, { workspaceId, leadIds: rows.map((r) => r.id), at, newPeople: true, probe: repo.probeLeads(rows) });
+  const decideMs = timingWanted() ? performance.now() - started : 0;
+  const owners = new Map<string, string>();
+  for (const d of pending.results) if (d.owner) owners.set(d.leadId, d.owner.id);
+  for (const row of rows) row.ownerId = owners.get(row.id) ?? null;
+  return {
+    async record(stored) {
+      const recording = timingWanted() ? performance.now() : 0;
+      await timed('distribution.record', stored.size, () => pending.record(stored));
+      if (timingWanted()) publishTiming('distribution.step', decideMs + performance.now() - recording, rows.length);
+      return new Map([...owners].filter(([id]) => stored.has(id)));
+    },
+  };
 }

@@ -6,7 +6,7 @@ import { isKnownCountry, timeZoneFromLocation } from '../../platform/geo/time-zo
 import type { BusEvent } from '../../platform/events/event-bus.ts';
 import type { AppDeps } from '../../platform/http/types.ts';
 import type { CaptureRepository, NewActivity, NewLeadRow } from './capture.repository.ts';
-import { distributeNewLeads, type NewLead } from './distribution-step.ts';
+import { decideOwnersBeforeInsert, distributeNewLeads, type NewLead } from './distribution-step.ts';
 import type { CapturedPerson } from './meta-field-map.ts';
 
 export type CaptureOrigin = 'meta' | 'api' | 'web_form';
@@ -192,6 +192,10 @@ async function ingestForWorkspace(tx: DbOrTx, repo: CaptureRepository, at: Date,
       at,
     });
   }
+  // With the duplicate policy `merge` every new lead is a new person: the owners are decided before the rows exist
+  // and go in with them (ADR 026). Otherwise the rules may look for a returning person's owner among stored leads,
+  // so the leads are stored first and handed over after.
+  const pending = merge && rows.length ? await decideOwnersBeforeInsert(tx, repo, workspaceId, rows, at) : null;
   const inserted = new Set(await repo.insertLeads(tx, rows));
   if (inserted.size < creates.length) {
     // Another run inserted some of these external ids between our look-up and our insert: theirs win.
@@ -239,7 +243,11 @@ async function ingestForWorkspace(tx: DbOrTx, repo: CaptureRepository, at: Date,
     campaign: p.input.campaign,
     submission: p.input.submission,
   }));
-  const assigned = newLeads.length ? await distributeNewLeads(tx, newLeads, at, { newPeople: merge }) : new Map<string, string>();
+  const assigned = pending
+    ? await pending.record(new Set(newLeads.map((l) => l.leadId)))
+    : newLeads.length
+      ? await distributeNewLeads(tx, newLeads, at, { newPeople: merge })
+      : new Map<string, string>();
 
   return plans.map((plan): IngestOutcome => {
     const origin = plan.p.input.origin;

@@ -43,7 +43,15 @@ type Options = {
    * merges a known person into their lead, so what it creates is a new person): no returning-person look-up.
    */
   newPeople?: boolean;
+  /**
+   * The leads are not stored yet: this statement inserts them into the session's temporary copy of `leads` and
+   * returns them (`RETURNING *`), and the conditions run on those rows (capture, ADR 026).
+   */
+  probe?: SQL;
 };
+
+/** What a batch's decision will write: the results, the changes of owner and the moved rotation pointers. */
+type Decided = { results: Distributed[]; writes: AssignmentWrite[]; pointers: PointerSave[] };
 
 /**
  * Hands new leads to agents by the workspace's rules, inside the caller's transaction (the lead's creation
@@ -52,9 +60,62 @@ type Options = {
  * queue). A lead that already has an owner is left alone. ADR 011.
  */
 export async function distributeLeads(tx: DbOrTx, opts: Options): Promise<Distributed[]> {
+  const decided = await decideLeads(tx, opts);
+  await timed('distribution.record', decided.writes.length, () => recordDecided(tx, opts.workspaceId, opts.at, decided, opts.dryRun ?? false));
+  return decided.results;
+}
+
+/** A batch decided before its leads are stored; `record` writes what it decided once they are. */
+export type PendingDistribution = {
+  results: Distributed[];
+  /**
+   * After the leads were inserted with the owners of `results`: the records (assignment, timeline, audit, SLA
+   * clock), the offers and the moved pointers, for the leads that were stored (`stored`; another run may have
+   * inserted one of the same external ids first).
+   */
+  record(stored: Set<string>): Promise<void>;
+};
+
+/**
+ * Capture's way (ADR 026): decides the owners of new leads before they are stored, so each goes into `leads` with
+ * its owner in the INSERT instead of a second write of every row through all of the table's indexes. The rules'
+ * conditions run on the rows as PostgreSQL would store them (`probe`: inserted into the session's temporary copy
+ * of `leads`, defaults and generated columns included). The caller holds the distribution lock until commit.
+ */
+export async function distributeBeforeInsert(tx: DbOrTx, opts: Omit<Options, 'dryRun' | 'afterPriority' | 'locked'> & { probe: SQL }): Promise<PendingDistribution> {
+  const decided = await decideLeads(tx, { ...opts, locked: true });
+  for (const w of decided.writes) w.ownerAlreadySet = true;
+  return {
+    results: decided.results,
+    record: (stored) =>
+      recordDecided(
+        tx,
+        opts.workspaceId,
+        opts.at,
+        {
+          results: decided.results.filter((r) => stored.has(r.leadId)),
+          writes: decided.writes.filter((w) => stored.has(w.leadId)),
+          // A lead lost to another run still moved its pointer: the rotation skips one turn, nobody gets a lead twice.
+          pointers: decided.pointers,
+        },
+        false,
+      ),
+  };
+}
+
+/** Offers, then the changes of owner and the pointers, of a decided batch (nothing but pointers when dry: none). */
+async function recordDecided(tx: DbOrTx, workspaceId: string, at: Date, decided: Decided, dryRun: boolean): Promise<void> {
+  if (dryRun) return;
+  for (const result of decided.results) if (result.offer) result.offer.id = await createOffer(tx, workspaceId, result, at);
+  // Owners, records, timeline, audit and SLA clocks of the whole batch, whatever its size,
+  // and the moved rotation pointers, in one statement.
+  await recordAssignments(tx, workspaceId, decided.writes, at, decided.pointers);
+}
+
+async function decideLeads(tx: DbOrTx, opts: Options): Promise<Decided> {
   const { workspaceId, at } = opts;
   const dryRun = opts.dryRun ?? false;
-  if (!opts.leadIds.length) return [];
+  if (!opts.leadIds.length) return { results: [], writes: [], pointers: [] };
   // One distribution at a time per workspace (any instance): caps and loads read across rules stay exact, and
   // pointers have one writer at a time. Capture takes this lock with its own (capture first) in one statement.
   // Alone here, so that the read below — a later statement — sees every earlier holder's commits.
@@ -80,7 +141,7 @@ export async function distributeLeads(tx: DbOrTx, opts: Options): Promise<Distri
     const batch = new DistributionBatch(tx, workspaceId, at, timeZone, dryRun);
     const plan = batch.plan(rules);
     const read = await timed('distribution.decide', opts.leadIds.length, () =>
-      repo.decide(tx, workspaceId, { leadIds: opts.leadIds, rules: compiled, specs: plan.specs, periods: batch.periods, pointerRuleIds: plan.pointerRuleIds, dryRun }),
+      repo.decide(tx, workspaceId, { leadIds: opts.leadIds, rules: compiled, specs: plan.specs, periods: batch.periods, pointerRuleIds: plan.pointerRuleIds, dryRun, probe: opts.probe }),
     );
     if (read.version !== setup.version && attempt < 3) {
       // The rules changed since they were cached (here or on another instance): read them again and decide again.
@@ -107,12 +168,12 @@ async function distributeDecided(
   byLead: Map<string, Set<string>>,
   batch: DistributionBatch,
   timeZone: string,
-): Promise<Distributed[]> {
+): Promise<Decided> {
   const { workspaceId, at } = opts;
   const dryRun = opts.dryRun ?? false;
   const leadIds = [...byLead.keys()];
-  if (!leadIds.length) return [];
-  if (!rules.length) return leadIds.map((leadId) => ({ leadId, owner: null, rule: null, reason: null, trace: [] }));
+  if (!leadIds.length) return { results: [], writes: [], pointers: [] };
+  if (!rules.length) return { results: leadIds.map((leadId) => ({ leadId, owner: null, rule: null, reason: null, trace: [] })), writes: [], pointers: [] };
   const matches = new Map<string, Set<string>>(rules.map((r) => [r.id, new Set(leadIds.filter((id) => byLead.get(id)!.has(r.id)))]));
 
   // The person's earlier owner, for every lead at once (leads of one batch are different people: capture and
@@ -121,18 +182,14 @@ async function distributeDecided(
     !opts.newPeople && rules.some((r) => r.existingOwner)
       ? await timed('distribution.returning_person', leadIds.length, () => repo.existingOwnerPersons(tx, workspaceId, leadIds))
       : new Map<string, Person>();
-  const out: Distributed[] = [];
+  const results: Distributed[] = [];
   const writes: AssignmentWrite[] = [];
   for (const leadId of leadIds) {
     const result = await distributeOne(tx, batch, rules, matches, leadId, workspaceId, at, existing, timeZone);
-    if (!dryRun && result.offer) result.offer.id = await createOffer(tx, workspaceId, result, at);
-    else if (!dryRun && result.reason) writes.push({ leadId, from: null, to: result.owner, rule: result.rule, reason: result.reason, by: null, slaMinutes: result.slaMinutes ?? null });
-    out.push(result);
+    if (!dryRun && !result.offer && result.reason) writes.push({ leadId, from: null, to: result.owner, rule: result.rule, reason: result.reason, by: null, slaMinutes: result.slaMinutes ?? null });
+    results.push(result);
   }
-  // Owners, records, timeline, audit and SLA clocks of the whole batch, whatever its size,
-  // and the moved rotation pointers, in one statement.
-  await timed('distribution.record', writes.length, () => recordAssignments(tx, workspaceId, writes, at, batch.moved()));
-  return out;
+  return { results, writes, pointers: batch.moved() };
 }
 
 async function distributeOne(
@@ -287,10 +344,14 @@ export async function recordAssignments(tx: DbOrTx, workspaceId: string, writes:
       INSERT INTO assignments (workspace_id, lead_id, to_user_id, from_user_id, rule_id, strategy, by_user_id, reason, at)
       SELECT ${workspaceId}::uuid, lead_id, to_id, from_id, rule_id, strategy, by_id, reason, ${when}::timestamptz FROM w
     ),
-    owners AS (
+    ${
+      rows.some((r) => r.set_owner)
+        ? sql`owners AS (
       UPDATE leads l SET owner_id = w.to_id FROM w
       WHERE w.set_owner AND l.workspace_id = ${workspaceId}::uuid AND l.id = w.lead_id AND l.owner_id IS NOT DISTINCT FROM w.from_id
-    ),
+    ),`
+        : sql``
+    }
     timeline AS (
       INSERT INTO activities (workspace_id, lead_id, type, actor_id, data, created_at)
       SELECT ${workspaceId}::uuid, lead_id, 'owner_changed', by_id, activity, ${when}::timestamptz FROM w WHERE to_id IS NOT NULL

@@ -323,7 +323,16 @@ export const distributionRepository = {
   async decide(
     tx: DbOrTx,
     workspaceId: string,
-    q: { leadIds: string[]; rules: { id: string; conditions: SQL[] | null }[]; specs: GroupSpec[]; periods: Periods; pointerRuleIds: string[]; dryRun: boolean },
+    q: {
+      leadIds: string[];
+      rules: { id: string; conditions: SQL[] | null }[];
+      specs: GroupSpec[];
+      periods: Periods;
+      pointerRuleIds: string[];
+      dryRun: boolean;
+      /** The leads are not stored yet: this statement yields them (a CTE named `leads` then stands for the table). */
+      probe?: SQL;
+    },
   ): Promise<{
     version: number;
     byLead: Map<string, Set<string>>;
@@ -343,7 +352,7 @@ export const distributionRepository = {
     const matched = sql`json_build_array(${leads.id}${matches.length ? sql`, ${sql.join(matches, sql`, `)}` : sql``})`;
     const [row] = rowsOf<{ version: string | number | null; pointers: unknown; matched: unknown; availability: unknown; counts: unknown; open: unknown }>(
       await tx.execute(sql`
-        WITH created AS (${created})
+        WITH ${q.probe ? sql`leads AS (${q.probe}), ` : sql``}created AS (${created})
         SELECT (SELECT v.version FROM distribution_versions v WHERE v.workspace_id = ${workspaceId}) AS version,
           (SELECT coalesce(json_agg(json_build_object('rule_id', p.rule_id, 'last_user_id', p.last_user_id, 'credits', p.credits)), '[]'::json)
              FROM (SELECT rule_id, last_user_id, credits FROM created

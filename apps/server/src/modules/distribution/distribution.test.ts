@@ -173,6 +173,52 @@ describe('lead distribution', () => {
     expect((await manager.client.post('/api/v1/distribution/rules', { name: 'x', priority: 1, strategy: 'manual' })).statusCode).toBe(403);
   });
 
+  it('hands a captured lead over on what the database computes for it (folded name, placement, defaults), as the lead list filters it, and stores it with its owner', async () => {
+    // Capture decides before the row exists (ADR 026): the conditions must see the row as stored — the generated
+    // folded name, the stage capture placed it in, columns left to their defaults.
+    await resetRules();
+    const pipeline = (await owner.get('/api/v1/pipelines')).json().pipelines[0] as { stages: { id: string }[] };
+    const firstStage = pipeline.stages[0]!.id;
+    const byName = [{ field: 'name', op: 'contains', value: 'joao' }];
+    const byDefaults = [
+      { field: 'stageId', op: 'in', value: [firstStage] },
+      { field: 'score', op: 'empty' },
+      { field: 'lastActivityAt', op: 'not_empty' },
+    ];
+    const named = await rule({ name: 'Accents', priority: 10, strategy: 'round_robin', conditions: byName, members: members(1) });
+    const placed = await rule({ name: 'Placement', priority: 20, strategy: 'round_robin', conditions: byDefaults, members: members(2) });
+    await rule({ name: 'Default', priority: 30, strategy: 'round_robin', members: members(4) });
+
+    const key = (await owner.post('/api/v1/api-keys', { name: 'Computed' })).json().key;
+    const capture = async (payload: Record<string, unknown>) => {
+      const res = await t.app.inject({ method: 'POST', url: '/hooks/intake', headers: { authorization: `Bearer ${key}` }, payload });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const joao = await capture({ firstName: 'JOÃO', lastName: 'Gonçalves', email: 'joao.computed@example.com' });
+    const maria = await capture({ firstName: 'Maria', email: 'maria.computed@example.com' });
+    expect((await owner.get(`/api/v1/leads/${joao}`)).json().owner?.id).toBe(ids(1)[0]);
+    expect((await owner.get(`/api/v1/leads/${maria}`)).json().owner?.id).toBe(ids(2)[0]);
+    expect(await history(joao)).toEqual([expect.objectContaining({ ruleId: named.id, reason: 'rule', to: { id: ids(1)[0], name: 'agent1' } })]);
+    expect(await history(maria)).toEqual([expect.objectContaining({ ruleId: placed.id, reason: 'rule', to: { id: ids(2)[0], name: 'agent2' } })]);
+
+    // The lead list finds the same leads with the same filters.
+    const list = async (filters: unknown[]) =>
+      ((await owner.get(`/api/v1/leads?query=${encodeURIComponent(JSON.stringify({ filters }))}`)).json().leads as { id: string }[]).map((l) => l.id);
+    expect(await list(byName)).toContain(joao);
+    expect(await list(byName)).not.toContain(maria);
+    expect(await list(byDefaults)).toEqual(expect.arrayContaining([joao, maria]));
+
+    // Stored once with its owner, and counted in the owner's open leads like any other assignment.
+    const open = await t.deps.database.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM owner_open_leads WHERE workspace_id = $1 AND user_id = $2 AND n = (
+         SELECT count(*) FROM leads l JOIN pipeline_stages s ON s.id = l.stage_id
+         WHERE l.workspace_id = $1 AND l.owner_id = $2 AND l.deleted_at IS NULL AND s.kind = 'open')`,
+      [workspaceId, ids(1)[0]],
+    );
+    expect(open.rows[0]!.n).toBe(1);
+  });
+
   it('refuses bad rules with errors naming the field', async () => {
     await resetRules();
     await rule({ name: 'Taken', priority: 5, strategy: 'manual' });

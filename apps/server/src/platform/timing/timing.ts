@@ -25,3 +25,11 @@ export async function timed<T>(name: string, count: number, fn: () => Promise<T>
     channel.publish({ name, ms: performance.now() - started, count } satisfies Timing);
   }
 }
+
+/** Publishes a duration measured by the caller (a step made of parts that run apart, e.g. before and after an insert). */
+export function publishTiming(name: string, ms: number, count: number): void {
+  if (channel.hasSubscribers) channel.publish({ name, ms, count } satisfies Timing);
+}
+
+/** Whether anyone listens (a caller that measures by itself can skip the clock). */
+export const timingWanted = (): boolean => channel.hasSubscribers;
