@@ -203,7 +203,42 @@ const anyOf = (column: SQL | Column, values: string[], type: 'uuid' | 'text') =>
 /** LIKE pattern for a literal substring. */
 const likeLiteral = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** A column of `leads` as the catalog defines it: type, and its default or generation expression. */
+type LeadColumnShape = { name: string; type: string; generated: boolean; expr: string | null };
+
+/**
+ * `leads`' columns from the catalog, in order (ADR 026). Read once per repository: a migration that changes them is
+ * followed by a restart.
+ */
+async function leadShape(tx: DbOrTx): Promise<LeadColumnShape[]> {
+  const result = await tx.execute(sql`
+    SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attgenerated <> '' AS generated,
+           pg_get_expr(d.adbin, d.adrelid) AS expr
+    FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE a.attrelid = 'leads'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+    ORDER BY a.attnum`);
+  return rowsOf<LeadColumnShape>(result);
+}
+
+/**
+ * New leads' rows exactly as an INSERT of `LEAD_COLUMNS` would store them, without storing them: every other column
+ * gets its default, and generated columns their expression over the row — both taken from the catalog, not
+ * rewritten here. (Row triggers are not run: none of them sets a column the lead filters read.)
+ */
+function probeRows(shape: LeadColumnShape[], values: Record<string, unknown>[]): SQL {
+  const given = new Set(LEAD_COLUMNS.map(([c]) => c));
+  const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const base = shape
+    .filter((c) => !c.generated)
+    .map((c) => (given.has(c.name) ? `x.${q(c.name)}` : `(${c.expr ?? 'NULL'})::${c.type} AS ${q(c.name)}`));
+  const generated = shape.filter((c) => c.generated).map((c) => `(${c.expr})::${c.type} AS ${q(c.name)}`);
+  const defs = LEAD_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
+  return sql`SELECT b.*${sql.raw(generated.length ? `, ${generated.join(', ')}` : '')}
+    FROM (SELECT ${sql.raw(base.join(', '))} FROM json_to_recordset(${JSON.stringify(values)}::json) AS x(${sql.raw(defs)})) b`;
+}
+
 export function createCaptureRepository(db: Db) {
+  let shape: Promise<LeadColumnShape[]> | null = null;
   return {
     db,
 
@@ -474,10 +509,9 @@ export function createCaptureRepository(db: Db) {
      */
     async lockWorkspaceIngest(tx: DbOrTx, workspaceIds: string[]): Promise<void> {
       // Capture's lock, then distribution's (ADR 025): every capture batch ends in the distribution step, so it takes
-      // both here, in one round trip per workspace, in the order every other holder of both uses; and the session's
-      // temporary copy of `leads` that the step decides on before the leads are stored (`probeLeads`, ADR 026).
+      // both here, in one round trip per workspace, in the order every other holder of both uses.
       for (const id of [...new Set(workspaceIds)].sort()) {
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`capture:${id}`}, 0)), ${distributionLockSql(id)}, lead_probe_ready()`);
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`capture:${id}`}, 0)), ${distributionLockSql(id)}`);
       }
     },
 
@@ -713,14 +747,16 @@ export function createCaptureRepository(db: Db) {
     },
 
     /**
-     * The same rows as `insertLeads` would store them — defaults and generated columns included — inserted into the
-     * session's temporary copy of `leads` (`lead_probe`, made ready by `lockWorkspaceIngest`; ADR 026): a statement
-     * to run as a CTE named `leads`, so the distribution rules' conditions decide on the rows before they exist.
+     * The same rows as `insertLeads` would store them — defaults and generated columns included — without storing
+     * them (ADR 026): a query to run as a CTE named `leads`, so the distribution rules' conditions decide on the rows
+     * before they exist.
      */
-    probeLeads(values: NewLeadRow[]): SQL {
-      return sql`INSERT INTO pg_temp.lead_probe (${sql.raw(LEAD_COLUMNS.map(([c]) => c).join(', '))})
-        ${jsonRows(LEAD_COLUMNS, values.map(leadRowValues))}
-        RETURNING *`;
+    async probeLeads(tx: DbOrTx, values: NewLeadRow[]): Promise<SQL> {
+      shape ??= leadShape(tx).catch((e: unknown) => {
+        shape = null;
+        throw e;
+      });
+      return probeRows(await shape, values.map(leadRowValues));
     },
 
     async insertActivities(tx: DbOrTx, values: NewActivity[]): Promise<void> {

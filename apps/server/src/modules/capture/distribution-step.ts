@@ -47,7 +47,7 @@ export async function decideOwnersBeforeInsert(
   at: Date,
 ): Promise<{ record(stored: Set<string>): Promise<Map<string, string>> }> {
   const started = timingWanted() ? performance.now() : 0;
-  const pending = await distributeBeforeInsert(tx, { workspaceId, leadIds: rows.map((r) => r.id), at, newPeople: true, probe: repo.probeLeads(rows) });
+  const pending = await distributeBeforeInsert(tx, { workspaceId, leadIds: rows.map((r) => r.id), at, newPeople: true, probe: await repo.probeLeads(tx, rows) });
   const decideMs = timingWanted() ? performance.now() - started : 0;
   const owners = new Map<string, string>();
   for (const d of pending.results) if (d.owner) owners.set(d.leadId, d.owner.id);

@@ -44,8 +44,8 @@ type Options = {
    */
   newPeople?: boolean;
   /**
-   * The leads are not stored yet: this statement inserts them into the session's temporary copy of `leads` and
-   * returns them (`RETURNING *`), and the conditions run on those rows (capture, ADR 026).
+   * The leads are not stored yet: this query yields their rows as they will be stored, and the conditions run on
+   * those (capture, ADR 026).
    */
   probe?: SQL;
 };
@@ -79,8 +79,8 @@ export type PendingDistribution = {
 /**
  * Capture's way (ADR 026): decides the owners of new leads before they are stored, so each goes into `leads` with
  * its owner in the INSERT instead of a second write of every row through all of the table's indexes. The rules'
- * conditions run on the rows as PostgreSQL would store them (`probe`: inserted into the session's temporary copy
- * of `leads`, defaults and generated columns included). The caller holds the distribution lock until commit.
+ * conditions run on the rows as PostgreSQL will store them (`probe`: with the defaults and generated columns of the
+ * catalog). The caller holds the distribution lock until commit.
  */
 export async function distributeBeforeInsert(tx: DbOrTx, opts: Omit<Options, 'dryRun' | 'afterPriority' | 'locked'> & { probe: SQL }): Promise<PendingDistribution> {
   const decided = await decideLeads(tx, { ...opts, locked: true });
