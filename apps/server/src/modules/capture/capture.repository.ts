@@ -204,7 +204,13 @@ const anyOf = (column: SQL | Column, values: string[], type: 'uuid' | 'text') =>
 const likeLiteral = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** A column of `leads` as the catalog defines it: type, and its default or generation expression. */
-type LeadColumnShape = { name: string; type: string; generated: boolean; expr: string | null };
+type LeadColumnShape = { name: string; type: string; generated: boolean; identity: boolean; expr: string | null };
+
+/**
+ * Defaults the probe cannot evaluate as the INSERT would: a sequence or identity would hand out numbers for rows that
+ * are only looked at, and a volatile function gives another value each time it is called.
+ */
+const UNREPEATABLE_DEFAULT = /\b(nextval|clock_timestamp|statement_timestamp|timeofday|random|gen_random_uuid|uuid_generate_v\d\w*)\s*\(/i;
 
 /**
  * `leads`' columns from the catalog, in order (ADR 026). Read once per repository: a migration that changes them is
@@ -213,7 +219,7 @@ type LeadColumnShape = { name: string; type: string; generated: boolean; expr: s
 async function leadShape(tx: DbOrTx): Promise<LeadColumnShape[]> {
   const result = await tx.execute(sql`
     SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attgenerated <> '' AS generated,
-           pg_get_expr(d.adbin, d.adrelid) AS expr
+           a.attidentity <> '' AS identity, pg_get_expr(d.adbin, d.adrelid) AS expr
     FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
     WHERE a.attrelid = 'leads'::regclass AND a.attnum > 0 AND NOT a.attisdropped
     ORDER BY a.attnum`);
@@ -225,8 +231,9 @@ async function leadShape(tx: DbOrTx): Promise<LeadColumnShape[]> {
  * gets its default, and generated columns their expression over the row — both taken from the catalog, not
  * rewritten here. (Row triggers are not run: none of them sets a column the lead filters read.)
  */
-function probeRows(shape: LeadColumnShape[], values: Record<string, unknown>[]): SQL {
+function probeRows(shape: LeadColumnShape[], values: Record<string, unknown>[]): SQL | null {
   const given = new Set(LEAD_COLUMNS.map(([c]) => c));
+  if (shape.some((c) => !given.has(c.name) && (c.identity || UNREPEATABLE_DEFAULT.test(c.expr ?? '')))) return null;
   const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const base = shape
     .filter((c) => !c.generated)
@@ -749,9 +756,10 @@ export function createCaptureRepository(db: Db) {
     /**
      * The same rows as `insertLeads` would store them — defaults and generated columns included — without storing
      * them (ADR 026): a query to run as a CTE named `leads`, so the distribution rules' conditions decide on the rows
-     * before they exist.
+     * before they exist. Null when a column of `leads` that capture does not set has a default the probe cannot
+     * repeat (a sequence, an identity, a volatile function).
      */
-    async probeLeads(tx: DbOrTx, values: NewLeadRow[]): Promise<SQL> {
+    async probeLeads(tx: DbOrTx, values: NewLeadRow[]): Promise<SQL | null> {
       shape ??= leadShape(tx).catch((e: unknown) => {
         shape = null;
         throw e;

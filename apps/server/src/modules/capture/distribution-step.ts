@@ -37,7 +37,8 @@ export async function distributeNewLeads(tx: DbOrTx, newLeads: NewLead[], at: Da
  * The same step for a batch of one workspace whose leads are all new people (duplicate policy `merge`), decided
  * before the rows are inserted (ADR 026): each row's `ownerId` is set here, so the lead is stored with its owner;
  * `record` then writes the assignments of the leads that were stored and returns their owners. The step's time, as
- * the benchmarks read it (`distribution.step`), is both parts together.
+ * the benchmarks read it (`distribution.step`), is both parts together. Null when `leads` has a column the probe
+ * cannot reproduce (the caller then stores first and hands over after).
  */
 export async function decideOwnersBeforeInsert(
   tx: DbOrTx,
@@ -45,9 +46,11 @@ export async function decideOwnersBeforeInsert(
   workspaceId: string,
   rows: NewLeadRow[],
   at: Date,
-): Promise<{ record(stored: Set<string>): Promise<Map<string, string>> }> {
+): Promise<{ record(stored: Set<string>): Promise<Map<string, string>> } | null> {
+  const probe = await repo.probeLeads(tx, rows);
+  if (!probe) return null;
   const started = timingWanted() ? performance.now() : 0;
-  const pending = await distributeBeforeInsert(tx, { workspaceId, leadIds: rows.map((r) => r.id), at, newPeople: true, probe: await repo.probeLeads(tx, rows) });
+  const pending = await distributeBeforeInsert(tx, { workspaceId, leadIds: rows.map((r) => r.id), at, newPeople: true, probe });
   const decideMs = timingWanted() ? performance.now() - started : 0;
   const owners = new Map<string, string>();
   for (const d of pending.results) if (d.owner) owners.set(d.leadId, d.owner.id);
@@ -56,7 +59,7 @@ export async function decideOwnersBeforeInsert(
     async record(stored) {
       const recording = timingWanted() ? performance.now() : 0;
       await timed('distribution.record', stored.size, () => pending.record(stored));
-      if (timingWanted()) publishTiming('distribution.step', decideMs + performance.now() - recording, rows.length);
+      if (timingWanted()) publishTiming('distribution.step', decideMs + performance.now() - recording, stored.size);
       return new Map([...owners].filter(([id]) => stored.has(id)));
     },
   };

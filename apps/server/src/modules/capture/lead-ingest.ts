@@ -194,8 +194,11 @@ async function ingestForWorkspace(tx: DbOrTx, repo: CaptureRepository, at: Date,
   }
   // With the duplicate policy `merge` every new lead is a new person: the owners are decided before the rows exist
   // and go in with them (ADR 026). Otherwise the rules may look for a returning person's owner among stored leads,
-  // so the leads are stored first and handed over after.
-  const pending = merge && rows.length ? await decideOwnersBeforeInsert(tx, repo, workspaceId, rows, at) : null;
+  // so the leads are stored first and handed over after; so too when a lead of this batch comes back later in it
+  // (the rules must see it as it will be stored: come back).
+  const createdIds = new Set(creates.map((c) => c.id));
+  const backToNew = plans.some((plan) => plan.kind === 'came_back' && createdIds.has(plan.leadId));
+  const pending = merge && rows.length && !backToNew ? await decideOwnersBeforeInsert(tx, repo, workspaceId, rows, at) : null;
   const inserted = new Set(await repo.insertLeads(tx, rows));
   if (inserted.size < creates.length) {
     // Another run inserted some of these external ids between our look-up and our insert: theirs win.

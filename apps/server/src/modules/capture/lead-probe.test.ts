@@ -56,7 +56,8 @@ describe('lead probe', () => {
     const repo = createCaptureRepository(t.deps.database.db);
     const rows = [row({}), row({ firstName: null, lastName: null, company: 'Ácme Ltda', phones: [], phoneE164: [], emails: [], tags: [], custom: {} })];
     const compared = await t.deps.database.db.transaction(async (tx) => {
-      const probe = await repo.probeLeads(tx, rows);
+      const probe = (await repo.probeLeads(tx, rows))!;
+      expect(probe).not.toBeNull();
       const probed = (await tx.execute(sql`SELECT to_jsonb(p) AS r FROM (${probe}) p ORDER BY p.id`)) as unknown as { rows: { r: Record<string, unknown> }[] };
       expect(await repo.insertLeads(tx, rows)).toHaveLength(2);
       const stored = (await tx.execute(
@@ -71,5 +72,21 @@ describe('lead probe', () => {
       expect(probed).toEqual(stored);
     }
     expect(compared.stored.map((r) => r.name_search)).toEqual(expect.arrayContaining(['joao goncalves ', '  acme ltda']));
+  });
+
+  it('gives up (null: store first, hand over after) when a column has a default it cannot repeat', async () => {
+    for (const column of ['n bigserial', 'n bigint GENERATED ALWAYS AS IDENTITY', 'n timestamptz DEFAULT clock_timestamp()', 'n uuid DEFAULT gen_random_uuid()']) {
+      let probe: unknown = 'not run';
+      // The column is added and rolled back in the same transaction (rollback() throws to end it).
+      await t.deps.database.db
+        .transaction(async (tx) => {
+          await tx.execute(sql.raw(`ALTER TABLE leads ADD COLUMN probe_${column}`));
+          probe = await createCaptureRepository(t.deps.database.db).probeLeads(tx, [row({})]);
+          tx.rollback();
+        })
+        .catch(() => undefined);
+      expect(probe, column).toBeNull();
+    }
+    expect(await createCaptureRepository(t.deps.database.db).probeLeads(t.deps.database.db, [row({})])).not.toBeNull();
   });
 });

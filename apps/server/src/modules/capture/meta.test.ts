@@ -306,6 +306,27 @@ describe('lead ingestion', () => {
     expect((await activitiesOf(lead!.id)).map((a) => a.type)).toEqual(['created', 'came_back']);
     expect((await events()).every((e) => e.lead_id === lead!.id)).toBe(true);
   });
+
+  it('hands a person who comes back within the batch over as stored: a rule on "came back" sees the return', async () => {
+    const me = (await owner.get('/api/v1/me')).json();
+    const rule = await owner.post('/api/v1/distribution/rules', {
+      name: 'Returning',
+      priority: 10,
+      strategy: 'round_robin',
+      conditions: [{ field: 'cameBackAt', op: 'not_empty' }],
+      members: [{ userId: me.user.id }],
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+    const first = fakeLead({ fieldData: [{ name: 'full_name', values: ['Ivy Twice'] }, { name: 'email', values: ['ivy.back@example.com'] }] });
+    const second = fakeLead({ fieldData: [{ name: 'full_name', values: ['Ivy T.'] }, { name: 'email', values: ['ivy.back@example.com'] }] });
+    const alone = fakeLead({ fieldData: [{ name: 'full_name', values: ['Una Once'] }, { name: 'email', values: ['una@example.com'] }] });
+    for (const l of [first, second, alone]) fake.addLead(l);
+    await deliverSigned([first, second, alone]);
+    expect(await meta.drainInbox()).toMatchObject({ claimed: 3, created: 2, cameBack: 1 });
+    const leads = await leadsOf(workspaceId);
+    expect(leads.find((l) => l.external_id === first.id)).toMatchObject({ owner_id: me.user.id, came_back_at: expect.any(Date) });
+    expect(leads.find((l) => l.external_id === alone.id)).toMatchObject({ owner_id: null, came_back_at: null });
+  });
 });
 
 describe('polling', () => {
