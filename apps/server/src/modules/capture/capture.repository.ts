@@ -195,6 +195,9 @@ export type NewLeadRow = {
   at: Date;
 };
 
+/** The `lead.create` audit entry of a captured lead (no actor: the channel created it). */
+export type NewLeadAudit = { workspaceId: string; action: 'lead.create'; leadId: string; newValues: Record<string, unknown> };
+
 export type NewActivity = { workspaceId: string; leadId: string; type: string; actorId: string | null; data: Record<string, unknown>; createdAt: Date };
 
 /** `column = ANY($1::type[])`: one bound parameter for the whole list, however long. */
@@ -750,6 +753,71 @@ export function createCaptureRepository(db: Db) {
         ${jsonRows(LEAD_COLUMNS, values.map(leadRowValues))}
         ON CONFLICT (workspace_id, origin, external_id) DO NOTHING
         RETURNING id`);
+      return rowsOf<{ id: string }>(result).map((r) => r.id);
+    },
+
+    /**
+     * A batch's new leads, their timeline entries and audit entries, and what the distribution step decided for them
+     * (`records`, ADR 027), in one statement: the leads go in as `insertLeads` puts them, and every other row of a lead
+     * another run inserted first (its `created` activity, its audit entry, its assignment records) is left out with
+     * it. Activities go in in the given order and before the records' (the timeline shows "created" first). Returns
+     * the ids stored.
+     */
+    async storeLeads(
+      tx: DbOrTx,
+      values: NewLeadRow[],
+      trail: { activities: (NewActivity & { ofNewLead: boolean })[]; audits: NewLeadAudit[] },
+      records: ((keep: SQL) => { ctes: SQL[]; activities: SQL; audit: SQL } | null) | null,
+    ): Promise<string[]> {
+      if (!values.length) return [];
+      const keep = sql`SELECT id FROM stored`;
+      const parts = records?.(keep) ?? null;
+      const acts = trail.activities.map((a, ord) => ({
+        ord,
+        workspace_id: a.workspaceId,
+        lead_id: a.leadId,
+        type: a.type,
+        actor_id: a.actorId,
+        data: a.data,
+        created_at: a.createdAt,
+        of_new_lead: a.ofNewLead,
+      }));
+      const audits = trail.audits.map((a, ord) => ({
+        ord,
+        workspace_id: a.workspaceId,
+        action: a.action,
+        entity_id: a.leadId,
+        new_values: a.newValues,
+      }));
+      const result = await tx.execute(sql`
+        WITH stored AS (
+          INSERT INTO ${leads} (${sql.raw(LEAD_COLUMNS.map(([c]) => c).join(', '))})
+          ${jsonRows(LEAD_COLUMNS, values.map(leadRowValues))}
+          ON CONFLICT (workspace_id, origin, external_id) DO NOTHING
+          RETURNING id
+        ),
+        ${parts ? sql`${sql.join(parts.ctes, sql`, `)},` : sql``}
+        traced AS (
+          INSERT INTO ${activities} (workspace_id, lead_id, type, actor_id, data, created_at)
+          SELECT workspace_id, lead_id, type, actor_id, data, created_at FROM (
+            SELECT 0 AS part, x.ord, x.workspace_id, x.lead_id, x.type, x.actor_id, x.data, x.created_at
+              FROM json_to_recordset(${JSON.stringify(acts)}::json)
+                AS x(ord int, workspace_id uuid, lead_id uuid, type text, actor_id uuid, data jsonb, created_at timestamptz, of_new_lead boolean)
+             WHERE NOT x.of_new_lead OR x.lead_id IN (${keep})
+            ${parts ? sql`UNION ALL SELECT 1, 0, r.* FROM (${parts.activities}) r` : sql``}
+          ) u ORDER BY part, ord
+        ),
+        audited AS (
+          INSERT INTO audit_log (workspace_id, actor_id, action, entity_type, entity_id, old_values, new_values)
+          SELECT workspace_id, actor_id, action, entity_type, entity_id, old_values, new_values FROM (
+            SELECT 0 AS part, x.ord, x.workspace_id, NULL::uuid AS actor_id, x.action, 'lead' AS entity_type, x.entity_id::text AS entity_id,
+                   NULL::jsonb AS old_values, x.new_values
+              FROM json_to_recordset(${JSON.stringify(audits)}::json) AS x(ord int, workspace_id uuid, action text, entity_id uuid, new_values jsonb)
+             WHERE x.entity_id IN (${keep})
+            ${parts ? sql`UNION ALL SELECT 1, 0, r.* FROM (${parts.audit}) r` : sql``}
+          ) u ORDER BY part, ord
+        )
+        SELECT id FROM stored`);
       return rowsOf<{ id: string }>(result).map((r) => r.id);
     },
 

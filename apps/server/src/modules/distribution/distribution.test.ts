@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../platform/db/client.ts';
 import type { ReceivedEvent } from '../../platform/events/event-bus.ts';
 import { distributeLeads } from './distribution.assign.ts';
+import { createCaptureRepository, type CaptureRepository } from '../capture/capture.repository.ts';
+import { ingestCapturedLeads, type CapturedLead } from '../capture/lead-ingest.ts';
+import { emptyPerson } from '../capture/meta-field-map.ts';
 import { addMember, createTestApp, PASSWORD, setUpOwner, type TestApp, type TestClient } from '../../test/app.ts';
 
 /** Sign-ups and invitations through the API: generous on a busy 2-core machine (tests assert no timings). */
@@ -217,6 +220,65 @@ describe('lead distribution', () => {
       [workspaceId, ids(1)[0]],
     );
     expect(open.rows[0]!.n).toBe(1);
+  });
+
+  it('stores a captured batch with its timeline, audit and assignment records in order, and a lead lost to another run leaves none of them', async () => {
+    // ADR 027: the leads, their "created" entries and audit, and the assignment records go in as one statement.
+    await resetRules();
+    await rule({ name: 'Pair', strategy: 'round_robin', members: members(1, 2) });
+    const repo = createCaptureRepository(t.deps.database.db);
+    const input = (externalId: string, firstName: string): CapturedLead => ({
+      workspaceId,
+      origin: 'api',
+      externalId,
+      person: { ...emptyPerson(), firstName, emails: [`${firstName}.${externalId}@example.com`.toLowerCase()] },
+      source: 'Fold',
+      campaign: null,
+      tags: [],
+      pipelineId: null,
+      stageId: null,
+      submission: {},
+    });
+    const ingest = (inputs: CapturedLead[], r: CaptureRepository = repo) => t.deps.database.db.transaction((tx) => ingestCapturedLeads(tx, r, t.deps.now(), inputs));
+
+    const [first] = await ingest([input('fold-1', 'Winner')]);
+    expect(first).toMatchObject({ outcome: 'created', ownerId: expect.any(String) });
+    const trail = async (leadId: string) => ({
+      timeline: (await t.deps.database.query<{ type: string }>('SELECT type FROM activities WHERE lead_id = $1 ORDER BY id', [leadId])).rows.map((r) => r.type),
+      audit: (await t.deps.database.query<{ action: string }>('SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY created_at, id', [leadId])).rows.map((r) => r.action),
+      records: (await t.deps.database.query<{ n: number }>('SELECT count(*)::int AS n FROM assignments WHERE lead_id = $1', [leadId])).rows[0]!.n,
+    });
+    expect(await trail(first!.leadId)).toEqual({ timeline: ['created', 'owner_changed'], audit: ['lead.create', 'lead.assign'], records: 1 });
+
+    // Another run stored fold-1 after this one looked it up: the look-up below misses it, so this batch tries to
+    // create it again and loses it at the insert. The lost lead leaves nothing; the other lead of the batch is whole.
+    const counts = async () =>
+      (
+        await t.deps.database.query<{ leads: number; acts: number; audits: number; records: number }>(
+          `SELECT (SELECT count(*) FROM leads WHERE workspace_id = $1)::int AS leads,
+                  (SELECT count(*) FROM activities WHERE workspace_id = $1)::int AS acts,
+                  (SELECT count(*) FROM audit_log WHERE workspace_id = $1 AND action IN ('lead.create', 'lead.assign'))::int AS audits,
+                  (SELECT count(*) FROM assignments WHERE workspace_id = $1)::int AS records`,
+          [workspaceId],
+        )
+      ).rows[0]!;
+    const before = await counts();
+    let looks = 0;
+    const blind: CaptureRepository = {
+      ...repo,
+      // The first look-up, before the insert, misses it; the look-up of the winners after the insert finds it.
+      leadsByExternalIds: async (tx, ws, externalIds) => {
+        const found = await repo.leadsByExternalIds(tx, ws, externalIds);
+        return looks++ ? found : found.filter((l) => l.externalId !== 'fold-1');
+      },
+    };
+    const [lost, fresh] = await ingest([input('fold-1', 'Loser'), input('fold-2', 'Fresh')], blind);
+    expect(lost).toMatchObject({ outcome: 'already_ingested', leadId: first!.leadId, ownerId: first!.ownerId });
+    expect(fresh).toMatchObject({ outcome: 'created', ownerId: expect.any(String) });
+    expect(await counts()).toEqual({ leads: before.leads + 1, acts: before.acts + 2, audits: before.audits + 2, records: before.records + 1 });
+    expect(await trail(first!.leadId)).toEqual({ timeline: ['created', 'owner_changed'], audit: ['lead.create', 'lead.assign'], records: 1 });
+    expect(await trail(fresh!.leadId)).toEqual({ timeline: ['created', 'owner_changed'], audit: ['lead.create', 'lead.assign'], records: 1 });
+    expect((await owner.get(`/api/v1/leads/${fresh!.leadId}`)).json().owner?.id).toBe(fresh!.ownerId);
   });
 
   it('refuses bad rules with errors naming the field', async () => {
