@@ -195,6 +195,9 @@ export type NewLeadRow = {
   at: Date;
 };
 
+/** The workspaces a capture transaction locked, with their distribution versions (`lockWorkspaceIngest`). */
+export type IngestLocks = Map<string, number>;
+
 /** The `lead.create` audit entry of a captured lead (no actor: the channel created it). */
 export type NewLeadAudit = { workspaceId: string; action: 'lead.create'; leadId: string; newValues: Record<string, unknown> };
 
@@ -517,12 +520,23 @@ export function createCaptureRepository(db: Db) {
      * Ingests of one workspace take turns (until commit), so two submissions of the same new person arriving
      * at once make one lead and one "came back", not two leads. Taken in workspace order: no deadlock.
      */
-    async lockWorkspaceIngest(tx: DbOrTx, workspaceIds: string[]): Promise<void> {
-      // Capture's lock, then distribution's (ADR 025): every capture batch ends in the distribution step, so it takes
-      // both here, in one round trip per workspace, in the order every other holder of both uses.
+    /**
+     * Capture's lock, then distribution's (ADR 025): every capture batch ends in the distribution step, so it takes
+     * both here, in one round trip per workspace, in the order every other holder of both uses. Returns each
+     * workspace's distribution version as of this statement's start (ADR 027: a batch of a workspace whose cached
+     * setup at that version has no rules skips the distribution read).
+     */
+    async lockWorkspaceIngest(tx: DbOrTx, workspaceIds: string[]): Promise<IngestLocks> {
+      const versions: IngestLocks = new Map();
       for (const id of [...new Set(workspaceIds)].sort()) {
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`capture:${id}`}, 0)), ${distributionLockSql(id)}`);
+        const [row] = rowsOf<{ version: string | number | null }>(
+          await tx.execute(sql`
+            SELECT pg_advisory_xact_lock(hashtextextended(${`capture:${id}`}, 0)), ${distributionLockSql(id)},
+              (SELECT v.version FROM distribution_versions v WHERE v.workspace_id = ${id}) AS version`),
+        );
+        versions.set(id, Number(row?.version ?? 0));
       }
+      return versions;
     },
 
     /** Inside the ingest transaction: serialises with any other run on the same events (in id order: no deadlock). */
@@ -757,21 +771,13 @@ export function createCaptureRepository(db: Db) {
     },
 
     /**
-     * A batch's new leads, their timeline entries and audit entries, and what the distribution step decided for them
-     * (`records`, ADR 027), in one statement: the leads go in as `insertLeads` puts them, and every other row of a lead
-     * another run inserted first (its `created` activity, its audit entry, its assignment records) is left out with
-     * it. Activities go in in the given order and before the records' (the timeline shows "created" first). Returns
-     * the ids stored.
+     * A batch's new leads with their timeline and audit entries, in one statement (ADR 027): the leads go in as
+     * `insertLeads` puts them, and the `created` activity and audit entry of a lead another run inserted first are
+     * left out with it (`came_back` activities are of stored leads). Activities go in in the given order. Returns the
+     * ids stored.
      */
-    async storeLeads(
-      tx: DbOrTx,
-      values: NewLeadRow[],
-      trail: { activities: (NewActivity & { ofNewLead: boolean })[]; audits: NewLeadAudit[] },
-      records: ((keep: SQL) => { ctes: SQL[]; activities: SQL; audit: SQL } | null) | null,
-    ): Promise<string[]> {
+    async storeLeads(tx: DbOrTx, values: NewLeadRow[], trail: { activities: (NewActivity & { ofNewLead: boolean })[]; audits: NewLeadAudit[] }): Promise<string[]> {
       if (!values.length) return [];
-      const keep = sql`SELECT id FROM stored`;
-      const parts = records?.(keep) ?? null;
       const acts = trail.activities.map((a, ord) => ({
         ord,
         workspace_id: a.workspaceId,
@@ -782,13 +788,7 @@ export function createCaptureRepository(db: Db) {
         created_at: a.createdAt,
         of_new_lead: a.ofNewLead,
       }));
-      const audits = trail.audits.map((a, ord) => ({
-        ord,
-        workspace_id: a.workspaceId,
-        action: a.action,
-        entity_id: a.leadId,
-        new_values: a.newValues,
-      }));
+      const audits = trail.audits.map((a) => ({ workspace_id: a.workspaceId, action: a.action, entity_id: a.leadId, new_values: a.newValues }));
       const result = await tx.execute(sql`
         WITH stored AS (
           INSERT INTO ${leads} (${sql.raw(LEAD_COLUMNS.map(([c]) => c).join(', '))})
@@ -796,26 +796,19 @@ export function createCaptureRepository(db: Db) {
           ON CONFLICT (workspace_id, origin, external_id) DO NOTHING
           RETURNING id
         ),
-        ${parts ? sql`${sql.join(parts.ctes, sql`, `)},` : sql``}
         traced AS (
           INSERT INTO ${activities} (workspace_id, lead_id, type, actor_id, data, created_at)
-          SELECT workspace_id, lead_id, type, actor_id, data, created_at FROM (
-            SELECT 0 AS part, x.ord, x.workspace_id, x.lead_id, x.type, x.actor_id, x.data, x.created_at
-              FROM json_to_recordset(${JSON.stringify(acts)}::json)
-                AS x(ord int, workspace_id uuid, lead_id uuid, type text, actor_id uuid, data jsonb, created_at timestamptz, of_new_lead boolean)
-             WHERE NOT x.of_new_lead OR x.lead_id IN (${keep})
-            ${parts ? sql`UNION ALL SELECT 1, 0, r.* FROM (${parts.activities}) r` : sql``}
-          ) u ORDER BY part, ord
+          SELECT x.workspace_id, x.lead_id, x.type, x.actor_id, x.data, x.created_at
+            FROM json_to_recordset(${JSON.stringify(acts)}::json)
+              AS x(ord int, workspace_id uuid, lead_id uuid, type text, actor_id uuid, data jsonb, created_at timestamptz, of_new_lead boolean)
+           WHERE NOT x.of_new_lead OR x.lead_id IN (SELECT id FROM stored)
+           ORDER BY x.ord
         ),
         audited AS (
-          INSERT INTO audit_log (workspace_id, actor_id, action, entity_type, entity_id, old_values, new_values)
-          SELECT workspace_id, actor_id, action, entity_type, entity_id, old_values, new_values FROM (
-            SELECT 0 AS part, x.ord, x.workspace_id, NULL::uuid AS actor_id, x.action, 'lead' AS entity_type, x.entity_id::text AS entity_id,
-                   NULL::jsonb AS old_values, x.new_values
-              FROM json_to_recordset(${JSON.stringify(audits)}::json) AS x(ord int, workspace_id uuid, action text, entity_id uuid, new_values jsonb)
-             WHERE x.entity_id IN (${keep})
-            ${parts ? sql`UNION ALL SELECT 1, 0, r.* FROM (${parts.audit}) r` : sql``}
-          ) u ORDER BY part, ord
+          INSERT INTO audit_log (workspace_id, actor_id, action, entity_type, entity_id, new_values)
+          SELECT x.workspace_id, NULL, x.action, 'lead', x.entity_id::text, x.new_values
+            FROM json_to_recordset(${JSON.stringify(audits)}::json) AS x(workspace_id uuid, action text, entity_id uuid, new_values jsonb)
+           WHERE x.entity_id IN (SELECT id FROM stored)
         )
         SELECT id FROM stored`);
       return rowsOf<{ id: string }>(result).map((r) => r.id);

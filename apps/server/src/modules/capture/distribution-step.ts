@@ -1,7 +1,7 @@
-import type { SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.ts';
 import { publishTiming, timed, timingWanted } from '../../platform/timing/timing.ts';
 import { distributeBeforeInsert, distributeLeads } from '../distribution/distribution.assign.ts';
+import { distributionCache } from '../distribution/distribution.cache.ts';
 import type { CaptureRepository, NewLeadRow } from './capture.repository.ts';
 import type { CaptureOrigin } from './lead-ingest.ts';
 
@@ -34,23 +34,28 @@ export async function distributeNewLeads(tx: DbOrTx, newLeads: NewLead[], at: Da
   return owners;
 }
 
-/** What `decideOwnersBeforeInsert` leaves for the statement that stores the batch, and for after it. */
-export type PendingOwners = {
-  /** The assignment records of the stored leads (`keep`: a query of their ids) as parts of the storing statement. */
-  parts(keep: SQL): { ctes: SQL[]; activities: SQL; audit: SQL } | null;
-  /** After the storing statement: offers of the stored leads; returns their owners. */
-  afterStore(stored: Set<string>): Promise<Map<string, string>>;
-};
-
 /**
  * The same step for a batch of one workspace whose leads are all new people (duplicate policy `merge`), decided
- * before the rows are inserted (ADR 026): each row's `ownerId` is set here, so the lead is stored with its owner,
- * and the records go into the statement that stores the rows (`parts`, ADR 027). `distribution.step`, as the
- * benchmarks read it, is the decision and what runs after the storing statement (offers); what the records add to
- * that statement is the difference of `capture.store` with rules and without. Null when `leads` has a column the
- * probe cannot reproduce (the caller then stores first and hands over after).
+ * before the rows are inserted (ADR 026): each row's `ownerId` is set here, so the lead is stored with its owner;
+ * `record` then writes the assignments of the leads that were stored and returns their owners. The step's time, as
+ * the benchmarks read it (`distribution.step`), is both parts together. Null when `leads` has a column the probe
+ * cannot reproduce (the caller then stores first and hands over after).
  */
-export async function decideOwnersBeforeInsert(tx: DbOrTx, repo: CaptureRepository, workspaceId: string, rows: NewLeadRow[], at: Date): Promise<PendingOwners | null> {
+export async function decideOwnersBeforeInsert(
+  tx: DbOrTx,
+  repo: CaptureRepository,
+  workspaceId: string,
+  rows: NewLeadRow[],
+  at: Date,
+  /** The workspace's distribution version as the lock statement read it (`lockWorkspaceIngest`). */
+  version?: number,
+): Promise<{ record(stored: Set<string>): Promise<Map<string, string>> } | null> {
+  const cached = distributionCache.get(workspaceId);
+  if (version !== undefined && cached?.version === version && !cached.rules.length) {
+    // No rules at the version this transaction started from (ADR 027): every lead waits unassigned, nothing to read
+    // or record. A rule saved since is seen by the next batch (its version differs from the cache's).
+    return { record: async () => new Map() };
+  }
   const probe = await repo.probeLeads(tx, rows);
   if (!probe) return null;
   const started = timingWanted() ? performance.now() : 0;
@@ -59,14 +64,11 @@ export async function decideOwnersBeforeInsert(tx: DbOrTx, repo: CaptureReposito
   const owners = new Map<string, string>();
   for (const d of pending.results) if (d.owner) owners.set(d.leadId, d.owner.id);
   for (const row of rows) row.ownerId = owners.get(row.id) ?? null;
-  // Nothing to record when no rule handed anything over (a workspace without rules): the statement stays as it was.
-  const records = pending.results.some((r) => r.reason || r.offer);
   return {
-    parts: (keep) => (records ? pending.parts(keep) : null),
-    async afterStore(stored) {
-      const after = timingWanted() ? performance.now() : 0;
-      await pending.afterStore(stored);
-      if (timingWanted()) publishTiming('distribution.step', decideMs + performance.now() - after, stored.size);
+    async record(stored) {
+      const recording = timingWanted() ? performance.now() : 0;
+      await timed('distribution.record', stored.size, () => pending.record(stored));
+      if (timingWanted()) publishTiming('distribution.step', decideMs + performance.now() - recording, stored.size);
       return new Map([...owners].filter(([id]) => stored.has(id)));
     },
   };

@@ -5,7 +5,7 @@ import { normalizePhone, phoneSearchDigits } from '../../platform/geo/phone.ts';
 import { isKnownCountry, timeZoneFromLocation } from '../../platform/geo/time-zone.ts';
 import type { BusEvent } from '../../platform/events/event-bus.ts';
 import type { AppDeps } from '../../platform/http/types.ts';
-import type { CaptureRepository, NewActivity, NewLeadAudit, NewLeadRow } from './capture.repository.ts';
+import type { CaptureRepository, IngestLocks, NewActivity, NewLeadAudit, NewLeadRow } from './capture.repository.ts';
 import { timed } from '../../platform/timing/timing.ts';
 import { decideOwnersBeforeInsert, distributeNewLeads, type NewLead } from './distribution-step.ts';
 import type { CapturedPerson } from './meta-field-map.ts';
@@ -69,21 +69,29 @@ export async function ingestCapturedLeads(
   repo: CaptureRepository,
   at: Date,
   inputs: CapturedLead[],
-  /** The caller took `lockWorkspaceIngest` for these workspaces already, in this transaction. */
-  opts: { locked?: boolean } = {},
+  /** The caller took `lockWorkspaceIngest` for these workspaces already, in this transaction: what it returned. */
+  opts: { locked?: IngestLocks } = {},
 ): Promise<IngestOutcome[]> {
   const results = new Array<IngestOutcome>(inputs.length);
   const byWorkspace = new Map<string, number[]>();
   inputs.forEach((input, i) => byWorkspace.set(input.workspaceId, [...(byWorkspace.get(input.workspaceId) ?? []), i]));
-  if (!opts.locked) await repo.lockWorkspaceIngest(tx, [...byWorkspace.keys()]);
+  const locks = opts.locked ?? (await repo.lockWorkspaceIngest(tx, [...byWorkspace.keys()]));
   for (const [workspaceId, indexes] of [...byWorkspace].sort(([a], [b]) => a.localeCompare(b))) {
-    const outcomes = await ingestForWorkspace(tx, repo, at, workspaceId, indexes.map((i) => inputs[i]!));
+    const outcomes = await ingestForWorkspace(tx, repo, at, workspaceId, indexes.map((i) => inputs[i]!), locks.get(workspaceId));
     indexes.forEach((inputIndex, k) => (results[inputIndex] = outcomes[k]!));
   }
   return results;
 }
 
-async function ingestForWorkspace(tx: DbOrTx, repo: CaptureRepository, at: Date, workspaceId: string, inputs: CapturedLead[]): Promise<IngestOutcome[]> {
+async function ingestForWorkspace(
+  tx: DbOrTx,
+  repo: CaptureRepository,
+  at: Date,
+  workspaceId: string,
+  inputs: CapturedLead[],
+  /** The workspace's distribution version read by the lock statement. */
+  distributionVersion: number | undefined,
+): Promise<IngestOutcome[]> {
   const key = (origin: string, externalId: string) => `${origin}\0${externalId}`;
   const known = await repo.leadsByExternalIds(tx, workspaceId, [...new Set(inputs.map((i) => i.externalId))]);
   const knownByKey = new Map(known.map((k) => [key(k.origin, k.externalId), k]));
@@ -199,9 +207,9 @@ async function ingestForWorkspace(tx: DbOrTx, repo: CaptureRepository, at: Date,
   // (the rules must see it as it will be stored: come back).
   const createdIds = new Set(creates.map((c) => c.id));
   const backToNew = plans.some((plan) => plan.kind === 'came_back' && createdIds.has(plan.leadId));
-  const pending = merge && rows.length && !backToNew ? await decideOwnersBeforeInsert(tx, repo, workspaceId, rows, at) : null;
-  // The new leads' timeline and audit entries; with the owners decided (ADR 027) they go into the statement that
-  // stores the leads, with the assignment records, and a lead lost to another run takes its entries with it.
+  const pending = merge && rows.length && !backToNew ? await decideOwnersBeforeInsert(tx, repo, workspaceId, rows, at, distributionVersion) : null;
+  // The new leads' timeline and audit entries; with the owners decided (ADR 026) they go into the statement that
+  // stores the leads (ADR 027), and a lead lost to another run takes its entries with it.
   const trail = () => {
     const activityRows: (NewActivity & { ofNewLead: boolean })[] = [];
     const audits: NewLeadAudit[] = [];
@@ -219,7 +227,7 @@ async function ingestForWorkspace(tx: DbOrTx, repo: CaptureRepository, at: Date,
     return { activities: activityRows, audits, cameBack };
   };
   const stored = pending ? trail() : null;
-  const inserted = new Set(stored ? await timed('capture.store', rows.length, () => repo.storeLeads(tx, rows, stored, pending!.parts)) : await repo.insertLeads(tx, rows));
+  const inserted = new Set(stored ? await timed('capture.store', rows.length, () => repo.storeLeads(tx, rows, stored)) : await repo.insertLeads(tx, rows));
   if (inserted.size < creates.length) {
     // Another run inserted some of these external ids between our look-up and our insert: theirs win.
     const lost = creates.filter((c) => !inserted.has(c.id));
@@ -257,7 +265,7 @@ async function ingestForWorkspace(tx: DbOrTx, repo: CaptureRepository, at: Date,
     submission: p.input.submission,
   }));
   const assigned = pending
-    ? await pending.afterStore(new Set(newLeads.map((l) => l.leadId)))
+    ? await pending.record(new Set(newLeads.map((l) => l.leadId)))
     : newLeads.length
       ? await distributeNewLeads(tx, newLeads, at, { newPeople: merge })
       : new Map<string, string>();

@@ -321,7 +321,7 @@ export function createMetaService(deps: AppDeps, options: MetaServiceOptions = {
     if (!items.length) return counts;
     const at = deps.now();
     const announced = await db.transaction(async (tx) => {
-      await repo.lockWorkspaceIngest(tx, [conn.workspaceId]);
+      const locks = await repo.lockWorkspaceIngest(tx, [conn.workspaceId]);
       const statuses = await repo.lockEvents(tx, items.map((i) => i.event.id));
       const todo: Fetched[] = [];
       const disabled: string[] = [];
@@ -351,7 +351,7 @@ export function createMetaService(deps: AppDeps, options: MetaServiceOptions = {
         };
       });
       // Every input is of this connection's workspace, locked above.
-      const outcomes = await ingestCapturedLeads(tx, repo, at, inputs, { locked: true });
+      const outcomes = await ingestCapturedLeads(tx, repo, at, inputs, { locked: locks });
       await repo.markEventsDone(
         tx,
         todo.map((item, k) => ({ id: item.event.id, leadId: outcomes[k]!.leadId, formId: item.lead.form_id ?? item.event.formId })),

@@ -1,7 +1,12 @@
+import diagnostics from 'node:diagnostics_channel';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distributeLeads } from './distribution.assign.ts';
 import { distributionCache } from './distribution.cache.ts';
+import { createCaptureRepository } from '../capture/capture.repository.ts';
+import { ingestCapturedLeads, type CapturedLead } from '../capture/lead-ingest.ts';
+import { emptyPerson } from '../capture/meta-field-map.ts';
+import { TIMING_CHANNEL, type Timing } from '../../platform/timing/timing.ts';
 import { addMember, createTestApp, setUpOwner, type TestApp, type TestClient } from '../../test/app.ts';
 
 const SETUP_TIMEOUT = 180_000;
@@ -136,6 +141,54 @@ describe('distribution rules cache', () => {
     const d = await distribute(leadId);
     expect(d.owner?.id).toBe(agents[1]);
     expect(d.rule?.name).toBe('Spring (renamed)');
+  });
+
+  it('skips the read for a capture batch of a workspace without rules, and follows a rule saved by another instance', async () => {
+    // ADR 027: capture's lock statement reads the distribution version; at a version whose cached setup has no rules
+    // the batch stores its leads unassigned without the distribution read.
+    const ws = (await owner.post('/api/v1/workspaces', { name: 'No Rules Realty' })).json().id as string;
+    const repo = createCaptureRepository(t.deps.database.db);
+    let n = 0;
+    const capture = async () => {
+      n++;
+      const input: CapturedLead = {
+        workspaceId: ws,
+        origin: 'api',
+        externalId: `no-rules-${n}`,
+        person: { ...emptyPerson(), firstName: `Person ${n}`, emails: [`no-rules-${n}@example.com`] },
+        source: 'Cache',
+        campaign: 'Spring',
+        tags: [],
+        pipelineId: null,
+        stageId: null,
+        submission: {},
+      };
+      const [outcome] = await t.deps.database.db.transaction((tx) => ingestCapturedLeads(tx, repo, t.deps.now(), [input]));
+      return outcome!;
+    };
+    const reads: Timing[] = [];
+    const onTiming = (m: unknown) => (m as Timing).name === 'distribution.decide' && reads.push(m as Timing);
+    diagnostics.subscribe(TIMING_CHANNEL, onTiming);
+    try {
+      expect(await capture()).toMatchObject({ outcome: 'created', ownerId: null });
+      expect(distributionCache.get(ws)?.rules).toEqual([]);
+      const readsBefore = reads.length;
+      expect(await capture()).toMatchObject({ outcome: 'created', ownerId: null });
+      expect(reads.length).toBe(readsBefore);
+
+      // Another instance saves a rule: this process still holds the setup without rules, at the old version.
+      const stale = distributionCache.get(ws)!;
+      owner.workspaceId = ws;
+      const me = (await owner.get('/api/v1/me')).json().user.id as string;
+      const res = await owner.post('/api/v1/distribution/rules', { name: 'All', priority: 1, strategy: 'round_robin', members: [{ userId: me }] });
+      owner.workspaceId = workspaceId;
+      expect(res.statusCode, res.body).toBe(201);
+      distributionCache.set(ws, stale);
+      expect(await capture()).toMatchObject({ outcome: 'created', ownerId: me });
+      expect(reads.length).toBeGreaterThan(readsBefore);
+    } finally {
+      diagnostics.unsubscribe(TIMING_CHANNEL, onTiming);
+    }
   });
 
   it("keeps each workspace's setup apart", async () => {

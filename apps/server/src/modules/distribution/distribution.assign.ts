@@ -65,36 +65,41 @@ export async function distributeLeads(tx: DbOrTx, opts: Options): Promise<Distri
   return decided.results;
 }
 
-/** A batch decided before its leads are stored; its records go into the statement that stores them. */
+/** A batch decided before its leads are stored; `record` writes what it decided once they are. */
 export type PendingDistribution = {
   results: Distributed[];
   /**
-   * The records (assignment, timeline, audit, SLA clock) and the moved pointers as parts of the storing statement
-   * (ADR 027), for the leads of `keep` (a query of the ids that were stored: another run may have inserted one of
-   * the same external ids first). A lead lost to another run still moved its pointer: the rotation skips one turn,
-   * nobody gets a lead twice.
+   * After the leads were inserted with the owners of `results`: the records (assignment, timeline, audit, SLA
+   * clock), the offers and the moved pointers, for the leads that were stored (`stored`; another run may have
+   * inserted one of the same external ids first).
    */
-  parts(keep: SQL): { ctes: SQL[]; activities: SQL; audit: SQL };
-  /** After the storing statement: the first-to-claim offers of the leads that were stored. */
-  afterStore(stored: Set<string>): Promise<void>;
+  record(stored: Set<string>): Promise<void>;
 };
 
 /**
  * Capture's way (ADR 026): decides the owners of new leads before they are stored, so each goes into `leads` with
- * its owner in the INSERT instead of a second write of every row through all of the table's indexes, and the
- * records go into the same statement (ADR 027). The rules' conditions run on the rows as PostgreSQL will store them
- * (`probe`: with the defaults and generated columns of the catalog). The caller holds the distribution lock until
- * commit.
+ * its owner in the INSERT instead of a second write of every row through all of the table's indexes. The rules'
+ * conditions run on the rows as PostgreSQL will store them (`probe`: with the defaults and generated columns of the
+ * catalog). The caller holds the distribution lock until commit.
  */
 export async function distributeBeforeInsert(tx: DbOrTx, opts: Omit<Options, 'dryRun' | 'afterPriority' | 'locked'> & { probe: SQL }): Promise<PendingDistribution> {
   const decided = await decideLeads(tx, { ...opts, locked: true });
   for (const w of decided.writes) w.ownerAlreadySet = true;
   return {
     results: decided.results,
-    parts: (keep) => assignmentRecordParts(opts.workspaceId, decided.writes, opts.at, decided.pointers, keep),
-    async afterStore(stored) {
-      for (const result of decided.results) if (result.offer && stored.has(result.leadId)) result.offer.id = await createOffer(tx, opts.workspaceId, result, opts.at);
-    },
+    record: (stored) =>
+      recordDecided(
+        tx,
+        opts.workspaceId,
+        opts.at,
+        {
+          results: decided.results.filter((r) => stored.has(r.leadId)),
+          writes: decided.writes.filter((w) => stored.has(w.leadId)),
+          // A lead lost to another run still moved its pointer: the rotation skips one turn, nobody gets a lead twice.
+          pointers: decided.pointers,
+        },
+        false,
+      ),
   };
 }
 
@@ -312,31 +317,6 @@ export async function recordAssignments(tx: DbOrTx, workspaceId: string, writes:
     await repo.savePointers(tx, workspaceId, pointers, at);
     return;
   }
-  const parts = assignmentRecordParts(workspaceId, writes, at, pointers);
-  await tx.execute(sql`
-    WITH ${sql.join(parts.ctes, sql`, `)},
-    timeline AS (INSERT INTO activities (workspace_id, lead_id, type, actor_id, data, created_at) ${parts.activities}),
-    audited AS (INSERT INTO audit_log (workspace_id, actor_id, action, entity_type, entity_id, old_values, new_values) ${parts.audit})
-    SELECT 1`);
-}
-
-/**
- * The writes of `recordAssignments` as parts of a statement, for a caller that folds them into its own (capture
- * stores a batch's leads, timeline, audit and assignment records in one statement, ADR 027): `ctes` (first `w`, the
- * writes; the assignment rows, the owners when a write sets one, the moved pointers and the SLA clocks), and the
- * `owner_changed` activities and `lead.assign` audit entries as SELECTs of the columns
- * `(workspace_id, lead_id, type, actor_id, data, created_at)` and
- * `(workspace_id, actor_id, action, entity_type, entity_id, old_values, new_values)`, for the caller to insert with
- * its own rows in the order it wants. `keep`: a query of lead ids (`SELECT id FROM stored`); writes of other leads
- * are left out.
- */
-export function assignmentRecordParts(
-  workspaceId: string,
-  writes: AssignmentWrite[],
-  at: Date,
-  pointers: PointerSave[],
-  keep?: SQL,
-): { ctes: SQL[]; activities: SQL; audit: SQL } {
   const via = (w: AssignmentWrite) => (w.rule ? { ruleId: w.rule.id, ruleName: w.rule.name, strategy: w.rule.strategy, reason: w.reason } : { reason: w.reason });
   const rows = writes.map((w) => ({
     lead_id: w.leadId,
@@ -354,33 +334,38 @@ export function assignmentRecordParts(
     sla_reassignment: w.reason === 'sla' ? 1 : 0,
   }));
   const when = at.toISOString();
-  const ctes: SQL[] = [
-    sql`w AS (
+  await tx.execute(sql`
+    WITH w AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
         lead_id uuid, to_id uuid, from_id uuid, rule_id uuid, strategy text, by_id uuid, reason text, set_owner boolean,
         activity jsonb, audit_old jsonb, audit_new jsonb, sla_due_at timestamptz, sla_reassignment int)
-      ${keep ? sql`WHERE x.lead_id IN (${keep})` : sql``}
-    )`,
-    sql`recorded AS (
+    ),
+    recorded AS (
       INSERT INTO assignments (workspace_id, lead_id, to_user_id, from_user_id, rule_id, strategy, by_user_id, reason, at)
       SELECT ${workspaceId}::uuid, lead_id, to_id, from_id, rule_id, strategy, by_id, reason, ${when}::timestamptz FROM w
-    )`,
-  ];
-  if (rows.some((r) => r.set_owner)) {
-    ctes.push(sql`owners AS (
+    ),
+    ${
+      rows.some((r) => r.set_owner)
+        ? sql`owners AS (
       UPDATE leads l SET owner_id = w.to_id FROM w
       WHERE w.set_owner AND l.workspace_id = ${workspaceId}::uuid AND l.id = w.lead_id AND l.owner_id IS NOT DISTINCT FROM w.from_id
-    )`);
-  }
-  if (pointers.length) {
-    ctes.push(sql`moved AS (
+    ),`
+        : sql``
+    }
+    timeline AS (
+      INSERT INTO activities (workspace_id, lead_id, type, actor_id, data, created_at)
+      SELECT ${workspaceId}::uuid, lead_id, 'owner_changed', by_id, activity, ${when}::timestamptz FROM w WHERE to_id IS NOT NULL
+    ),
+    audited AS (
+      INSERT INTO audit_log (workspace_id, actor_id, action, entity_type, entity_id, old_values, new_values)
+      SELECT ${workspaceId}::uuid, by_id, 'lead.assign', 'lead', lead_id::text, audit_old, audit_new FROM w WHERE to_id IS NOT NULL
+    ),
+    moved AS (
       UPDATE distribution_pointers p SET last_user_id = v.last_user_id, credits = v.credits, assigned_count = p.assigned_count + v.picks, updated_at = ${when}::timestamptz
       FROM jsonb_to_recordset(${JSON.stringify(pointers.map((p) => ({ rule_id: p.ruleId, last_user_id: p.state.lastUserId, credits: p.state.credits, picks: p.picks })))}::jsonb)
         AS v(rule_id uuid, last_user_id uuid, credits jsonb, picks int)
       WHERE p.rule_id = v.rule_id AND p.workspace_id = ${workspaceId}::uuid
-    )`);
-  }
-  ctes.push(sql`clocks AS (
+    )
     INSERT INTO lead_speed (lead_id, workspace_id, owner_id, rule_id, assigned_at, sla_due_at, reassignments)
     SELECT lead_id, ${workspaceId}::uuid, to_id, rule_id, ${when}::timestamptz, sla_due_at, sla_reassignment FROM w WHERE to_id IS NOT NULL
     ON CONFLICT (lead_id) DO UPDATE SET
@@ -391,13 +376,7 @@ export function assignmentRecordParts(
       owner_acted_at = NULL,
       -- excluded.reassignments is 1 for an SLA reassignment, 0 otherwise.
       reassignments = lead_speed.reassignments + excluded.reassignments
-    WHERE lead_speed.workspace_id = ${workspaceId}::uuid
-  )`);
-  return {
-    ctes,
-    activities: sql`SELECT ${workspaceId}::uuid, lead_id, 'owner_changed', by_id, activity, ${when}::timestamptz FROM w WHERE to_id IS NOT NULL`,
-    audit: sql`SELECT ${workspaceId}::uuid, by_id, 'lead.assign', 'lead', lead_id::text, audit_old, audit_new FROM w WHERE to_id IS NOT NULL`,
-  };
+    WHERE lead_speed.workspace_id = ${workspaceId}::uuid`);
 }
 
 /** A first-to-claim offer, its timeline entry, and `lead.offered` queued on the transaction (sent on commit). */
