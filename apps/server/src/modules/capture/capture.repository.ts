@@ -198,9 +198,6 @@ export type NewLeadRow = {
 /** The workspaces a capture transaction locked, with their distribution versions (`lockWorkspaceIngest`). */
 export type IngestLocks = Map<string, number>;
 
-/** The `lead.create` audit entry of a captured lead (no actor: the channel created it). */
-export type NewLeadAudit = { workspaceId: string; action: 'lead.create'; leadId: string; newValues: Record<string, unknown> };
-
 export type NewActivity = { workspaceId: string; leadId: string; type: string; actorId: string | null; data: Record<string, unknown>; createdAt: Date };
 
 /** `column = ANY($1::type[])`: one bound parameter for the whole list, however long. */
@@ -767,50 +764,6 @@ export function createCaptureRepository(db: Db) {
         ${jsonRows(LEAD_COLUMNS, values.map(leadRowValues))}
         ON CONFLICT (workspace_id, origin, external_id) DO NOTHING
         RETURNING id`);
-      return rowsOf<{ id: string }>(result).map((r) => r.id);
-    },
-
-    /**
-     * A batch's new leads with their timeline and audit entries, in one statement (ADR 027): the leads go in as
-     * `insertLeads` puts them, and the `created` activity and audit entry of a lead another run inserted first are
-     * left out with it (`came_back` activities are of stored leads). Activities go in in the given order. Returns the
-     * ids stored.
-     */
-    async storeLeads(tx: DbOrTx, values: NewLeadRow[], trail: { activities: (NewActivity & { ofNewLead: boolean })[]; audits: NewLeadAudit[] }): Promise<string[]> {
-      if (!values.length) return [];
-      const acts = trail.activities.map((a, ord) => ({
-        ord,
-        workspace_id: a.workspaceId,
-        lead_id: a.leadId,
-        type: a.type,
-        actor_id: a.actorId,
-        data: a.data,
-        created_at: a.createdAt,
-        of_new_lead: a.ofNewLead,
-      }));
-      const audits = trail.audits.map((a) => ({ workspace_id: a.workspaceId, action: a.action, entity_id: a.leadId, new_values: a.newValues }));
-      const result = await tx.execute(sql`
-        WITH stored AS (
-          INSERT INTO ${leads} (${sql.raw(LEAD_COLUMNS.map(([c]) => c).join(', '))})
-          ${jsonRows(LEAD_COLUMNS, values.map(leadRowValues))}
-          ON CONFLICT (workspace_id, origin, external_id) DO NOTHING
-          RETURNING id
-        ),
-        traced AS (
-          INSERT INTO ${activities} (workspace_id, lead_id, type, actor_id, data, created_at)
-          SELECT x.workspace_id, x.lead_id, x.type, x.actor_id, x.data, x.created_at
-            FROM json_to_recordset(${JSON.stringify(acts)}::json)
-              AS x(ord int, workspace_id uuid, lead_id uuid, type text, actor_id uuid, data jsonb, created_at timestamptz, of_new_lead boolean)
-           WHERE NOT x.of_new_lead OR x.lead_id IN (SELECT id FROM stored)
-           ORDER BY x.ord
-        ),
-        audited AS (
-          INSERT INTO audit_log (workspace_id, actor_id, action, entity_type, entity_id, new_values)
-          SELECT x.workspace_id, NULL, x.action, 'lead', x.entity_id::text, x.new_values
-            FROM json_to_recordset(${JSON.stringify(audits)}::json) AS x(workspace_id uuid, action text, entity_id uuid, new_values jsonb)
-           WHERE x.entity_id IN (SELECT id FROM stored)
-        )
-        SELECT id FROM stored`);
       return rowsOf<{ id: string }>(result).map((r) => r.id);
     },
 

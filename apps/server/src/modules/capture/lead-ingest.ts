@@ -5,8 +5,7 @@ import { normalizePhone, phoneSearchDigits } from '../../platform/geo/phone.ts';
 import { isKnownCountry, timeZoneFromLocation } from '../../platform/geo/time-zone.ts';
 import type { BusEvent } from '../../platform/events/event-bus.ts';
 import type { AppDeps } from '../../platform/http/types.ts';
-import type { CaptureRepository, IngestLocks, NewActivity, NewLeadAudit, NewLeadRow } from './capture.repository.ts';
-import { timed } from '../../platform/timing/timing.ts';
+import type { CaptureRepository, IngestLocks, NewActivity, NewLeadRow } from './capture.repository.ts';
 import { decideOwnersBeforeInsert, distributeNewLeads, type NewLead } from './distribution-step.ts';
 import type { CapturedPerson } from './meta-field-map.ts';
 
@@ -208,26 +207,7 @@ async function ingestForWorkspace(
   const createdIds = new Set(creates.map((c) => c.id));
   const backToNew = plans.some((plan) => plan.kind === 'came_back' && createdIds.has(plan.leadId));
   const pending = merge && rows.length && !backToNew ? await decideOwnersBeforeInsert(tx, repo, workspaceId, rows, at, distributionVersion) : null;
-  // The new leads' timeline and audit entries; with the owners decided (ADR 026) they go into the statement that
-  // stores the leads (ADR 027), and a lead lost to another run takes its entries with it.
-  const trail = () => {
-    const activityRows: (NewActivity & { ofNewLead: boolean })[] = [];
-    const audits: NewLeadAudit[] = [];
-    const cameBack = new Set<string>();
-    for (const plan of plans) {
-      const { origin, externalId, source, campaign, submission } = plan.p.input;
-      if (plan.kind === 'create') {
-        activityRows.push({ workspaceId, leadId: plan.id, type: 'created', actorId: null, data: { origin, source, campaign, ...submission }, createdAt: at, ofNewLead: true });
-        audits.push({ workspaceId, action: 'lead.create', leadId: plan.id, newValues: { origin, externalId, source, campaign } });
-      } else if (plan.kind === 'came_back') {
-        activityRows.push({ workspaceId, leadId: plan.leadId, type: 'came_back', actorId: null, data: { origin, externalId, source, campaign, ...submission }, createdAt: at, ofNewLead: false });
-        cameBack.add(plan.leadId);
-      }
-    }
-    return { activities: activityRows, audits, cameBack };
-  };
-  const stored = pending ? trail() : null;
-  const inserted = new Set(stored ? await timed('capture.store', rows.length, () => repo.storeLeads(tx, rows, stored)) : await repo.insertLeads(tx, rows));
+  const inserted = new Set(await repo.insertLeads(tx, rows));
   if (inserted.size < creates.length) {
     // Another run inserted some of these external ids between our look-up and our insert: theirs win.
     const lost = creates.filter((c) => !inserted.has(c.id));
@@ -248,11 +228,21 @@ async function ingestForWorkspace(
     });
   }
 
-  const { activities: activityRows, audits, cameBack } = stored ?? trail();
-  if (!stored) {
-    await repo.insertActivities(tx, activityRows);
-    if (audits.length) await writeAudit(tx, audits.map((a) => ({ workspaceId, actorId: null, action: a.action, entityType: 'lead', entityId: a.leadId, newValues: a.newValues })));
+  const activityRows: NewActivity[] = [];
+  const audits = [];
+  const cameBack = new Set<string>();
+  for (const plan of plans) {
+    const { origin, externalId, source, campaign, submission } = plan.p.input;
+    if (plan.kind === 'create') {
+      activityRows.push({ workspaceId, leadId: plan.id, type: 'created', actorId: null, data: { origin, source, campaign, ...submission }, createdAt: at });
+      audits.push({ workspaceId, actorId: null, action: 'lead.create', entityType: 'lead', entityId: plan.id, newValues: { origin, externalId, source, campaign } });
+    } else if (plan.kind === 'came_back') {
+      activityRows.push({ workspaceId, leadId: plan.leadId, type: 'came_back', actorId: null, data: { origin, externalId, source, campaign, ...submission }, createdAt: at });
+      cameBack.add(plan.leadId);
+    }
   }
+  await repo.insertActivities(tx, activityRows);
+  if (audits.length) await writeAudit(tx, audits);
   if (cameBack.size) await repo.markCameBack(tx, workspaceId, [...cameBack], at);
 
   const created = plans.filter((x): x is Extract<Planned, { kind: 'create' }> => x.kind === 'create');

@@ -222,8 +222,8 @@ describe('lead distribution', () => {
     expect(open.rows[0]!.n).toBe(1);
   });
 
-  it('stores a captured batch with its timeline, audit and assignment records in order, and a lead lost to another run leaves none of them', async () => {
-    // ADR 027: the leads, their "created" entries and audit, and the assignment records go in as one statement.
+  it('keeps a captured batch\'s trail in order (created, then assigned), and a lead lost to another run at insert leaves no trail', async () => {
+    // ADR 026: a lead another writer stored first (same external id) leaves no activity, audit entry or assignment record.
     await resetRules();
     await rule({ name: 'Pair', strategy: 'round_robin', members: members(1, 2) });
     const repo = createCaptureRepository(t.deps.database.db);
