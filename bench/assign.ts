@@ -493,7 +493,7 @@ export function assignMarkdown(r: AssignReport): string {
   const timed = r.runs.filter((x) => Object.keys(x.serverTimings ?? {}).length);
   if (timed.length) {
     L.push('');
-    L.push('Measured inside the server (per call: a capture batch\'s distribution step and storing statement in its transaction; one pass of assignment notifications after commit):');
+    L.push('Measured inside the server (per call: a capture batch\'s distribution step in its storing transaction; one pass of assignment notifications after commit):');
     L.push('');
     L.push('| Phase | Run | Timing | Calls | Items | Items/call | Per call p50 / p95 / p99 |');
     L.push('|---|---|---|---|---|---|---|');

@@ -516,8 +516,6 @@ export function createCaptureRepository(db: Db) {
     /**
      * Ingests of one workspace take turns (until commit), so two submissions of the same new person arriving
      * at once make one lead and one "came back", not two leads. Taken in workspace order: no deadlock.
-     */
-    /**
      * Capture's lock, then distribution's (ADR 025): every capture batch ends in the distribution step, so it takes
      * both here, in one round trip per workspace, in the order every other holder of both uses. Returns each
      * workspace's distribution version as of this statement's start (ADR 027: a batch of a workspace whose cached

@@ -2,7 +2,7 @@ import type { DbOrTx } from '../../platform/db/client.ts';
 import { publishTiming, timed, timingWanted } from '../../platform/timing/timing.ts';
 import { distributeBeforeInsert, distributeLeads } from '../distribution/distribution.assign.ts';
 import { distributionCache } from '../distribution/distribution.cache.ts';
-import type { CaptureRepository, NewLeadRow } from './capture.repository.ts';
+import type { CaptureRepository, IngestLocks, NewLeadRow } from './capture.repository.ts';
 import type { CaptureOrigin } from './lead-ingest.ts';
 
 /** A lead that capture has just created, as the distribution step receives it. */
@@ -23,11 +23,19 @@ export type NewLead = {
  * `newPeople`: capture merged known people into their leads, so no new lead is a returning person. The caller
  * holds the workspace's distribution lock: capture's lock statement takes it (`lockWorkspaceIngest`, ADR 025).
  */
-export async function distributeNewLeads(tx: DbOrTx, newLeads: NewLead[], at: Date, opts: { newPeople?: boolean } = {}): Promise<Map<string, string>> {
+export async function distributeNewLeads(
+  tx: DbOrTx,
+  newLeads: NewLead[],
+  at: Date,
+  /** `versions`: what capture's lock statement read (`lockWorkspaceIngest`). */
+  opts: { newPeople?: boolean; versions?: IngestLocks } = {},
+): Promise<Map<string, string>> {
   const owners = new Map<string, string>();
   const byWorkspace = new Map<string, string[]>();
   for (const l of newLeads) byWorkspace.set(l.workspaceId, [...(byWorkspace.get(l.workspaceId) ?? []), l.leadId]);
   for (const [workspaceId, leadIds] of byWorkspace) {
+    // As in `decideOwnersBeforeInsert`: no rules at the version read under the lock, nothing to hand over.
+    if (distributionCache.noRulesAt(workspaceId, opts.versions?.get(workspaceId))) continue;
     const distributed = await timed('distribution.step', leadIds.length, () => distributeLeads(tx, { workspaceId, leadIds, at, newPeople: opts.newPeople, locked: true }));
     for (const d of distributed) if (d.owner) owners.set(d.leadId, d.owner.id);
   }
@@ -50,12 +58,9 @@ export async function decideOwnersBeforeInsert(
   /** The workspace's distribution version as the lock statement read it (`lockWorkspaceIngest`). */
   version?: number,
 ): Promise<{ record(stored: Set<string>): Promise<Map<string, string>> } | null> {
-  const cached = distributionCache.get(workspaceId);
-  if (version !== undefined && cached?.version === version && !cached.rules.length) {
-    // No rules at the version this transaction started from (ADR 027): every lead waits unassigned, nothing to read
-    // or record. A rule saved since is seen by the next batch (its version differs from the cache's).
-    return { record: async () => new Map() };
-  }
+  // No rules at the version this transaction started from (ADR 027): every lead waits unassigned, nothing to read or
+  // record. A rule saved since is seen by the next batch (its version differs from the cache's).
+  if (distributionCache.noRulesAt(workspaceId, version)) return { record: async () => new Map() };
   const probe = await repo.probeLeads(tx, rows);
   if (!probe) return null;
   const started = timingWanted() ? performance.now() : 0;

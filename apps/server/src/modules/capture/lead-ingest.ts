@@ -76,7 +76,7 @@ export async function ingestCapturedLeads(
   inputs.forEach((input, i) => byWorkspace.set(input.workspaceId, [...(byWorkspace.get(input.workspaceId) ?? []), i]));
   const locks = opts.locked ?? (await repo.lockWorkspaceIngest(tx, [...byWorkspace.keys()]));
   for (const [workspaceId, indexes] of [...byWorkspace].sort(([a], [b]) => a.localeCompare(b))) {
-    const outcomes = await ingestForWorkspace(tx, repo, at, workspaceId, indexes.map((i) => inputs[i]!), locks.get(workspaceId));
+    const outcomes = await ingestForWorkspace(tx, repo, at, workspaceId, indexes.map((i) => inputs[i]!), locks);
     indexes.forEach((inputIndex, k) => (results[inputIndex] = outcomes[k]!));
   }
   return results;
@@ -88,8 +88,8 @@ async function ingestForWorkspace(
   at: Date,
   workspaceId: string,
   inputs: CapturedLead[],
-  /** The workspace's distribution version read by the lock statement. */
-  distributionVersion: number | undefined,
+  /** What the lock statement read: the workspace's distribution version. */
+  locks: IngestLocks,
 ): Promise<IngestOutcome[]> {
   const key = (origin: string, externalId: string) => `${origin}\0${externalId}`;
   const known = await repo.leadsByExternalIds(tx, workspaceId, [...new Set(inputs.map((i) => i.externalId))]);
@@ -206,7 +206,7 @@ async function ingestForWorkspace(
   // (the rules must see it as it will be stored: come back).
   const createdIds = new Set(creates.map((c) => c.id));
   const backToNew = plans.some((plan) => plan.kind === 'came_back' && createdIds.has(plan.leadId));
-  const pending = merge && rows.length && !backToNew ? await decideOwnersBeforeInsert(tx, repo, workspaceId, rows, at, distributionVersion) : null;
+  const pending = merge && rows.length && !backToNew ? await decideOwnersBeforeInsert(tx, repo, workspaceId, rows, at, locks.get(workspaceId)) : null;
   const inserted = new Set(await repo.insertLeads(tx, rows));
   if (inserted.size < creates.length) {
     // Another run inserted some of these external ids between our look-up and our insert: theirs win.
@@ -257,7 +257,7 @@ async function ingestForWorkspace(
   const assigned = pending
     ? await pending.record(new Set(newLeads.map((l) => l.leadId)))
     : newLeads.length
-      ? await distributeNewLeads(tx, newLeads, at, { newPeople: merge })
+      ? await distributeNewLeads(tx, newLeads, at, { newPeople: merge, versions: locks })
       : new Map<string, string>();
 
   return plans.map((plan): IngestOutcome => {

@@ -143,7 +143,7 @@ describe('distribution rules cache', () => {
     expect(d.rule?.name).toBe('Spring (renamed)');
   });
 
-  it('skips the read for a capture batch of a workspace without rules, and follows a rule saved by another instance', async () => {
+  it('skips the read for a capture batch of a workspace without rules, whatever its duplicate policy, and follows a rule saved by another instance', async () => {
     // ADR 027: capture's lock statement reads the distribution version; at a version whose cached setup has no rules
     // the batch stores its leads unassigned without the distribution read.
     const ws = (await owner.post('/api/v1/workspaces', { name: 'No Rules Realty' })).json().id as string;
@@ -175,17 +175,29 @@ describe('distribution rules cache', () => {
       const readsBefore = reads.length;
       expect(await capture()).toMatchObject({ outcome: 'created', ownerId: null });
       expect(reads.length).toBe(readsBefore);
+      // The same when the workspace always creates (capture stores first and hands over after).
+      owner.workspaceId = ws;
+      const policy = async (duplicatePolicy: string) =>
+        expect((await owner.request('PUT', '/api/v1/integrations/capture-settings', { duplicatePolicy })).statusCode).toBe(200);
+      await policy('always_create');
+      expect(await capture()).toMatchObject({ outcome: 'created', ownerId: null });
+      expect(reads.length).toBe(readsBefore);
 
       // Another instance saves a rule: this process still holds the setup without rules, at the old version.
       const stale = distributionCache.get(ws)!;
-      owner.workspaceId = ws;
       const me = (await owner.get('/api/v1/me')).json().user.id as string;
       const res = await owner.post('/api/v1/distribution/rules', { name: 'All', priority: 1, strategy: 'round_robin', members: [{ userId: me }] });
-      owner.workspaceId = workspaceId;
       expect(res.statusCode, res.body).toBe(201);
       distributionCache.set(ws, stale);
       expect(await capture()).toMatchObject({ outcome: 'created', ownerId: me });
       expect(reads.length).toBeGreaterThan(readsBefore);
+      // And on the merge path (owners decided before the insert).
+      await policy('merge');
+      distributionCache.set(ws, stale);
+      const readsThen = reads.length;
+      expect(await capture()).toMatchObject({ outcome: 'created', ownerId: me });
+      expect(reads.length).toBeGreaterThan(readsThen);
+      owner.workspaceId = workspaceId;
     } finally {
       diagnostics.unsubscribe(TIMING_CHANNEL, onTiming);
     }

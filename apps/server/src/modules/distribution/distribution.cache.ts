@@ -30,4 +30,12 @@ export const distributionCache = {
   forget(workspaceId: string): void {
     setups.delete(workspaceId);
   },
+  /**
+   * Whether the workspace had no enabled rule at `version`, as read by the caller under the distribution lock
+   * (capture's lock statement, ADR 027): then there is nothing to decide and no read to make. False when unknown.
+   */
+  noRulesAt(workspaceId: string, version: number | undefined): boolean {
+    const setup = version === undefined ? undefined : setups.get(workspaceId);
+    return setup !== undefined && setup.version === version && setup.rules.length === 0;
+  },
 };
