@@ -39,7 +39,7 @@ type ColumnType = 'uuid' | 'text' | 'text[]' | 'jsonb' | 'timestamptz' | 'intege
 function jsonRows(columns: [string, ColumnType][], rows: Record<string, unknown>[]): SQL {
   const names = columns.map(([c]) => c).join(', ');
   const defs = columns.map(([c, t]) => `${c} ${t}`).join(', ');
-  return sql`SELECT ${sql.raw(names)} FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(${sql.raw(defs)})`;
+  return sql`SELECT ${sql.raw(names)} FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(${sql.raw(defs)})`;
 }
 
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
@@ -244,7 +244,7 @@ function probeRows(shape: LeadColumnShape[], values: Record<string, unknown>[]):
   const generated = shape.filter((c) => c.generated).map((c) => `(${c.expr})::${c.type} AS ${q(c.name)}`);
   const defs = LEAD_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
   return sql`SELECT b.*${sql.raw(generated.length ? `, ${generated.join(', ')}` : '')}
-    FROM (SELECT ${sql.raw(base.join(', '))} FROM json_to_recordset(${JSON.stringify(values)}::json) AS x(${sql.raw(defs)})) b`;
+    FROM (SELECT ${sql.raw(base.join(', '))} FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS x(${sql.raw(defs)})) b`;
 }
 
 export function createCaptureRepository(db: Db) {

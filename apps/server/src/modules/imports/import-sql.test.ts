@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RESTORABLE_COLUMNS, toJson, updateLeadsStatement } from './import-sql.ts';
 import { PgDialect } from 'drizzle-orm/pg-core';
 
-describe('toJson (rows for json_to_recordset)', () => {
+describe('toJson (rows for jsonb_to_recordset)', () => {
   it('drops NUL and turns a lone surrogate into U+FFFD, which PostgreSQL would refuse as text', () => {
     expect(JSON.parse(toJson(['a\u0000b']))).toEqual(['ab']);
     expect(JSON.parse(toJson(['x\uD800y', 'z\uDC00']))).toEqual(['x\uFFFDy', 'z\uFFFD']);

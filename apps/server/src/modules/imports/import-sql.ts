@@ -2,15 +2,15 @@ import { sql, type SQL } from 'drizzle-orm';
 
 /**
  * Set-based statements of the import phases (ADR 020): each batch of rows goes to the database as one JSON
- * parameter read by `json_to_recordset`, so a batch of thousands of rows is one statement with a few parameters —
+ * parameter read by `jsonb_to_recordset`, so a batch of thousands of rows is one statement with a few parameters —
  * not rows × columns bound values built by the query builder, and not one statement per row. Same on both engines.
  */
 
 type ColumnType = 'uuid' | 'text' | 'text[]' | 'jsonb' | 'timestamptz' | 'integer';
 
 /**
- * JSON that PostgreSQL reads as text: JSON.stringify escapes NUL as \u0000 and a lone UTF-16 surrogate as \udxxx,
- * and PostgreSQL refuses both when it turns JSON into text; NUL is dropped, a lone surrogate becomes U+FFFD. (An
+ * JSON that PostgreSQL reads as jsonb: JSON.stringify escapes NUL as \u0000 and a lone UTF-16 surrogate as \udxxx,
+ * and PostgreSQL refuses both in jsonb (and in text); NUL is dropped, a lone surrogate becomes U+FFFD. (An
  * escaped backslash before "u" — an even run of backslashes — is data, not an escape, and stays.)
  */
 export function toJson(rows: unknown): string {
@@ -19,7 +19,7 @@ export function toJson(rows: unknown): string {
   return json.replace(/(?<!\\)((?:\\\\)*)\\u(0000|d[89a-f][0-9a-f]{2})/gi, (_m, bs: string, code: string) => bs + (code === '0000' ? '' : '\\ufffd'));
 }
 
-/** `SELECT <columns> FROM json_to_recordset($1)`: many rows as one parameter, typed by the column list. */
+/** `SELECT <columns> FROM jsonb_to_recordset($1)`: many rows as one parameter, typed by the column list. */
 export function jsonRows(columns: readonly (readonly [string, ColumnType])[], rows: Record<string, unknown>[]): SQL {
   return recordset(columns, toJson(rows));
 }
@@ -32,7 +32,7 @@ export function jsonRowsOf(columns: readonly (readonly [string, ColumnType])[], 
 function recordset(columns: readonly (readonly [string, ColumnType])[], json: string): SQL {
   const names = columns.map(([c]) => c).join(', ');
   const defs = columns.map(([c, t]) => `${c} ${t}`).join(', ');
-  return sql`SELECT ${sql.raw(names)} FROM json_to_recordset(${json}::json) AS x(${sql.raw(defs)})`;
+  return sql`SELECT ${sql.raw(names)} FROM jsonb_to_recordset(${json}::jsonb) AS x(${sql.raw(defs)})`;
 }
 
 export const IMPORT_ROW_COLUMNS = [
@@ -159,7 +159,7 @@ export function updateLeadsStatement(workspaceId: string, rows: { id: string; se
       updated_at = ${at.toISOString()}::timestamptz,
       ${touchActivity ? sql`last_activity_at = ${at.toISOString()}::timestamptz,` : sql``}
       version = l.version + 1
-    FROM json_to_recordset(${toJson(rows.map((r) => ({ id: r.id, s: r.set })))}::json) AS x(id uuid, s jsonb)
+    FROM jsonb_to_recordset(${toJson(rows.map((r) => ({ id: r.id, s: r.set })))}::jsonb) AS x(id uuid, s jsonb)
     WHERE l.workspace_id = ${workspaceId} AND l.id = x.id
     RETURNING l.id`;
 }
