@@ -55,7 +55,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 function openPostgres(url: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Connections stay open once made (no idle timeout, ADR 028): a new one costs a fork on the server and starts with
+  // cold caches (catalog, plans, PL/pgSQL triggers, foreign-key checks), which made its first statements 10–20 ms
+  // slower — a p99 paid every time the default 10 s idle timeout closed a connection between bursts. Idle
+  // connections do not keep the process alive.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 0, allowExitOnIdle: true });
   // An idle client that loses its server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
