@@ -117,6 +117,8 @@ export type AssignRun = {
   /** Phase B: leads with exactly one assignment record and an owner; problems found. */
   checks: { exactlyOneAssignment: boolean; problems: string[] } | null;
   cpuSeconds: { server: number | null };
+  /** PostgreSQL sessions opened on the bench database during the run (server pool, job queue, harness): each starts cold. */
+  sessionsOpened: number | null;
   /**
    * The server's own timings of this run (apps/server/src/platform/timing): `distribution.step` is the time the
    * distribution step took inside capture's storing transaction per batch — what assignment adds to the
@@ -172,6 +174,16 @@ async function listen(databaseUrl: string): Promise<{ heard: Heard; stop(): Prom
 
 type Ctx = { base: URL; fake: FakeGraph; db: pg.Client; heard: Heard; o: AssignOptions; serverPid: number | undefined; hasNotifications: boolean };
 
+/** Sessions ever opened on the current database (`pg_stat_database.sessions`, PostgreSQL 14+), or null. */
+async function sessionsOpened(db: pg.Client): Promise<number | null> {
+  try {
+    const r = await db.query<{ n: string | null }>('SELECT sessions AS n FROM pg_stat_database WHERE datname = current_database()');
+    return r.rows[0]?.n == null ? null : Number(r.rows[0].n);
+  } catch {
+    return null;
+  }
+}
+
 async function metaLeadsIn(db: pg.Client, ids: string[]): Promise<{ id: string; external_id: string; owner_id: string | null }[]> {
   return (await db.query<{ id: string; external_id: string; owner_id: string | null }>("SELECT id, external_id, owner_id FROM leads WHERE origin = 'meta' AND external_id = ANY($1::text[])", [ids])).rows;
 }
@@ -187,6 +199,7 @@ async function runPhase(
   const { base, fake, db, heard, o } = ctx;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
   const cpu0 = ctx.serverPid ? processCpu(ctx.serverPid) : null;
+  const sessions0 = await sessionsOpened(db);
   const sent = new Map<string, number>();
   const answers: number[] = [];
   const send = async (lead: FakeLead) => {
@@ -229,6 +242,7 @@ async function runPhase(
     rows = await metaLeadsIn(db, ids);
   }
   const cpu1 = ctx.serverPid ? processCpu(ctx.serverPid) : null;
+  const sessions1 = await sessionsOpened(db);
   const serverTimings = await serverTimingsBetween(startedAtEpoch, Date.now());
 
   const toStored: number[] = [];
@@ -280,6 +294,7 @@ async function runPhase(
     webhookToNotifiedMs: toNotified.length ? dist(toNotified) : null,
     checks,
     cpuSeconds: { server: cpu0 !== null && cpu1 !== null ? round(cpu1 - cpu0, 1) : null },
+    sessionsOpened: sessions0 !== null && sessions1 !== null ? sessions1 - sessions0 : null,
     serverTimings,
   };
 }
@@ -413,7 +428,7 @@ export async function runAssignBench(o: AssignOptions = ASSIGN_DEFAULTS, command
         const run = await runPhase(ctx, phase, name, description, plan, mode);
         report.runs.push(run);
         const tail = phase === 'baseline' ? `to stored p99 ${fmtMs(run.webhookToStoredMs.p99)}` : `to assigned p99 ${fmtMs(run.webhookToAssignedMs?.p99 ?? NaN)}${run.checks?.problems.length ? ` — ${run.checks.problems.join('; ')}` : ''}`;
-        console.log(`  ${run.stored}/${run.leads} stored, ${run.assigned} assigned, ${run.leadsPerSecond} leads/s, ${tail}`);
+        console.log(`  ${run.stored}/${run.leads} stored, ${run.assigned} assigned, ${run.leadsPerSecond} leads/s, ${tail}, ${run.sessionsOpened ?? '–'} PostgreSQL sessions opened`);
       }
     }
     const paced = (p: AssignRun['phase']) => report.runs.find((r) => r.phase === p && r.name.startsWith('paced'));
@@ -488,12 +503,22 @@ export function assignMarkdown(r: AssignReport): string {
   if (pacedStep?.calls) {
     const p99 = pacedStep.perCallMs.p99;
     L.push(`Verdict: the distribution step inside the storing transaction, paced run, p99 ${fmtMs(p99)} per capture batch against the target of ${r.target.addedP99Ms} ms${p99 <= r.target.addedP99Ms ? ' ✅' : ' ❌'}.`);
+    const paced = r.runs.find((x) => x.phase === 'distribution' && x.name.startsWith('paced'))!;
+    const stall = paced.serverTimings['server.event_loop_stall'];
+    const gc = paced.serverTimings['server.gc_pause'];
+    // What every await of the step can wait behind, whatever the step itself costs.
+    if (stall?.calls && gc?.calls) {
+      L.push(
+        `Same run, what any await in the server waits behind: the event loop's longest stall of each second ${fmtMs(stall.perCallMs.p50)} p50 / ${fmtMs(stall.perCallMs.p99)} p99; ` +
+          `${gc.calls} garbage collections, pauses ${fmtMs(gc.perCallMs.p50)} p50 / ${fmtMs(gc.perCallMs.p99)} p99; PostgreSQL sessions opened ${paced.sessionsOpened ?? '–'}.`,
+      );
+    }
   }
   if (r.throughputRatio !== null) L.push(`Throughput as fast as possible with rules / without: ${r.throughputRatio}.`);
   const timed = r.runs.filter((x) => Object.keys(x.serverTimings ?? {}).length);
   if (timed.length) {
     L.push('');
-    L.push('Measured inside the server (per call: a capture batch\'s distribution step in its storing transaction; one pass of assignment notifications after commit):');
+    L.push('Measured inside the server (per call: a capture batch\'s distribution step in its storing transaction; one pass of assignment notifications after commit; `server.event_loop_stall`: the longest event-loop delay of one second; `server.gc_pause`: one garbage collection):');
     L.push('');
     L.push('| Phase | Run | Timing | Calls | Items | Items/call | Per call p50 / p95 / p99 |');
     L.push('|---|---|---|---|---|---|---|');
