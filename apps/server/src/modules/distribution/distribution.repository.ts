@@ -32,7 +32,8 @@ export function distributionLockSql(workspaceId: string): SQL {
 }
 
 type Periods = { day: string; weekStartDay: string };
-const uuids = (values: string[]) => (values.length ? sql`ARRAY[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::uuid[]` : sql`'{}'::uuid[]`);
+/** A uuid[] as one bound parameter (both engines): a statement's text and parameter count do not grow with the list. */
+const uuids = (values: string[]) => sql`${sql.param(values)}::uuid[]`;
 const jsonRows = <T>(v: unknown): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : ((v as T[] | null) ?? []));
 
 /** The select-list columns `availability`, `counts` and `open` that give the groups' state (see `parseGroupStates`). */
@@ -359,7 +360,7 @@ export const distributionRepository = {
                    UNION ALL
                    SELECT rule_id, last_user_id, credits FROM distribution_pointers WHERE workspace_id = ${workspaceId} AND rule_id = ANY(${ids})) p) AS pointers,
           (SELECT coalesce(json_agg(${matched}), '[]'::json) FROM ${leads}
-            WHERE ${and(eq(leads.workspaceId, workspaceId), inArray(leads.id, q.leadIds), isNull(leads.ownerId), isNull(leads.deletedAt))}) AS matched,
+            WHERE ${and(eq(leads.workspaceId, workspaceId), sql`${leads.id} = ANY(${uuids(q.leadIds)})`, isNull(leads.ownerId), isNull(leads.deletedAt))}) AS matched,
           ${groupStateColumns(workspaceId, q.specs, q.periods)}`),
     );
     const byId = new Map(
