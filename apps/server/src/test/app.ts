@@ -88,6 +88,23 @@ export async function setUpOwner(t: TestApp, email = 'owner@example.com', worksp
   return { owner, workspaceId: me.currentWorkspaceId as string, userId: me.user.id as string };
 }
 
+/**
+ * Moves a test app's clock past the next midnight of `timeZone` when that midnight is less than `withinMs` away: a test
+ * that advances the clock by up to `withinMs` and reads "today" then never straddles two days, whatever the hour it
+ * runs at. Returns how far the clock moved (0 when midnight is far enough).
+ */
+export function clearOfMidnight(t: TestApp, timeZone: string, withinMs: number): number {
+  const now = t.deps.now();
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(now);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const sinceMidnight = ((part('hour') * 60 + part('minute')) * 60 + part('second')) * 1000 + now.getMilliseconds();
+  const toMidnight = 24 * 3_600_000 - sinceMidnight;
+  if (toMidnight >= withinMs) return 0;
+  const step = toMidnight + 60_000;
+  t.advanceClock(step);
+  return step;
+}
+
 /** Invites and admits a member with the given built-in role; returns their signed-in client. */
 export async function addMember(t: TestApp, admin: TestClient, email: string, roleKey: string) {
   const roles = (await admin.get('/api/v1/roles')).json().roles as { id: string; key: string }[];

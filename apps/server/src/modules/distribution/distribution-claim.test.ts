@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ReceivedEvent } from '../../platform/events/event-bus.ts';
-import { addMember, createTestApp, PASSWORD, setUpOwner, type TestApp, type TestClient } from '../../test/app.ts';
+import { addMember, clearOfMidnight, createTestApp, PASSWORD, setUpOwner, type TestApp, type TestClient } from '../../test/app.ts';
 import { createJobs, type Jobs } from '../../platform/jobs/jobs.ts';
 import { leads } from '../leads/leads.table.ts';
 import { distributeLeads } from './distribution.assign.ts';
@@ -37,6 +37,8 @@ describe('first-to-claim, SLA reassignment and speed to lead', () => {
     owner.workspaceId = wsB;
     outsider = { ...(await addMember(t, owner, 'outsider@example.com', 'agent')), email: 'outsider@example.com' };
     owner.workspaceId = workspaceId;
+    // The tests below move the clock 30 minutes in all and count "today" (speed to lead): keep them on one day.
+    clearOfMidnight(t, (await owner.get('/api/v1/workspace')).json().timeZone as string, 60 * MINUTE);
     t.deps.events.subscribe((e) => events.push(e));
     // A worker instance on the same database: the sweep runs through the real job queue (pg-boss), scheduled as in
     // production. (Only the distribution queue, so the test does not depend on other modules' jobs.)
