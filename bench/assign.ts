@@ -499,11 +499,11 @@ export function assignMarkdown(r: AssignReport): string {
     // (it has come out negative): shown, but the verdict below is the step measured inside the server.
     L.push(`Added by assignment end to end (paced runs, webhook→assigned with rules minus webhook→stored without; noise-dominated, not the verdict): p50 ${fmtMs(r.added.p50)}, p95 ${fmtMs(r.added.p95)}, p99 ${fmtMs(r.added.p99)}.`);
   }
-  const pacedStep = r.runs.find((x) => x.phase === 'distribution' && x.name.startsWith('paced'))?.serverTimings?.['distribution.step'];
-  if (pacedStep?.calls) {
+  const paced = r.runs.find((x) => x.phase === 'distribution' && x.name.startsWith('paced'));
+  const pacedStep = paced?.serverTimings?.['distribution.step'];
+  if (paced && pacedStep?.calls) {
     const p99 = pacedStep.perCallMs.p99;
     L.push(`Verdict: the distribution step inside the storing transaction, paced run, p99 ${fmtMs(p99)} per capture batch against the target of ${r.target.addedP99Ms} ms${p99 <= r.target.addedP99Ms ? ' ✅' : ' ❌'}.`);
-    const paced = r.runs.find((x) => x.phase === 'distribution' && x.name.startsWith('paced'))!;
     const stall = paced.serverTimings['server.event_loop_stall'];
     const gc = paced.serverTimings['server.gc_pause'];
     // What every await of the step can wait behind, whatever the step itself costs.
