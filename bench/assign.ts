@@ -35,7 +35,7 @@ import { saveResults } from './lib/results.ts';
 import { profileMarkdown, summarizeProfile, type ProfileSummary } from './lib/profile.ts';
 import { ApiClient, describeFailure } from './lib/http.ts';
 import { AGENT_NAMES } from './lib/dataset.ts';
-import { recreateDatabase, rssMb, startServerProcess, stopServerProcess, type ServerProcess } from './lib/server-process.ts';
+import { pinProcesses, recreateDatabase, rssMb, startServerProcess, stopServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { databaseName } from './lib/sql.ts';
 import { fmtMs, round } from './lib/stats.ts';
 
@@ -82,6 +82,11 @@ export type AssignOptions = {
   quietWaitMinutes: number;
   /** Run the server under --cpu-prof and summarize where its CPU time went. */
   cpuProf: boolean;
+  /**
+   * `--assign-pin-server 0`: the server's CPUs (taskset list); the harness and PostgreSQL get the others. Null: no
+   * pinning, everything shares every core.
+   */
+  pinServer: string | null;
 };
 
 export const ASSIGN_DEFAULTS: AssignOptions = {
@@ -96,6 +101,7 @@ export const ASSIGN_DEFAULTS: AssignOptions = {
   quietLoad: 1.5,
   quietWaitMinutes: 0,
   cpuProf: false,
+  pinServer: null,
 };
 
 export type AssignRun = {
@@ -381,6 +387,7 @@ export async function runAssignBench(o: AssignOptions = ASSIGN_DEFAULTS, command
     server: { rssStartMb: null, rssEndMb: null, log: [] },
   };
   let server: ServerProcess | undefined;
+  let unpin: (() => void) | undefined;
   let fake: FakeGraph | undefined;
   let listener: Awaited<ReturnType<typeof listen>> | undefined;
   const db = new pg.Client({ connectionString: o.databaseUrl });
@@ -395,6 +402,11 @@ export async function runAssignBench(o: AssignOptions = ASSIGN_DEFAULTS, command
       [...(o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), '--import', TIMING_PROBE],
     );
     report.server.rssStartMb = rssMb(server.child.pid);
+    if (o.pinServer !== null) {
+      const others = otherCpus(o.pinServer);
+      unpin = pinProcesses(server.child.pid!, o.pinServer, others);
+      console.log(`Assign: server pinned to CPU ${o.pinServer}, this harness and PostgreSQL to CPU ${others}`);
+    }
     await setUp(server.base, fake);
     await db.connect();
     report.machine.postgres = (await db.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
@@ -460,6 +472,7 @@ export async function runAssignBench(o: AssignOptions = ASSIGN_DEFAULTS, command
     await listener?.stop();
     await db.end().catch(() => undefined);
     await stopServerProcess(server);
+    unpin?.();
     await fake?.close();
     report.server.log = server?.log.slice(-30) ?? [];
     if (o.cpuProf && server && fs.existsSync(PROFILE_DIR)) {
@@ -544,7 +557,7 @@ export function assignMarkdown(r: AssignReport): string {
 export function assignOptionsFrom(argv: string[]): AssignOptions {
   const args = parseSetArgs(argv, 'assign', {
     flags: ['assign-cpu-prof'],
-    values: ['assign-database-url', 'assign-agents', 'assign-leads', 'assign-rate', 'assign-seconds', 'assign-concurrency'],
+    values: ['assign-database-url', 'assign-agents', 'assign-leads', 'assign-rate', 'assign-seconds', 'assign-concurrency', 'assign-pin-server'],
   });
   return {
     ...ASSIGN_DEFAULTS,
@@ -557,7 +570,33 @@ export function assignOptionsFrom(argv: string[]): AssignOptions {
     quietLoad: args.number('quiet-load', ASSIGN_DEFAULTS.quietLoad),
     quietWaitMinutes: args.number('quiet-wait-minutes', ASSIGN_DEFAULTS.quietWaitMinutes),
     cpuProf: args.flag('assign-cpu-prof'),
+    pinServer: pinList(args.string('assign-pin-server', '')),
   };
+}
+
+/** A taskset CPU list (`0`, `0,2`, `0-1`) naming CPUs this machine has, leaving at least one for the rest; null when empty. */
+function pinList(value: string): string | null {
+  if (!value) return null;
+  const cpus = cpuSet(value);
+  if (!cpus.size || [...cpus].some((c) => c >= os.cpus().length)) throw new Error(`--assign-pin-server: "${value}" names no CPU of this machine (0–${os.cpus().length - 1})`);
+  if (cpus.size >= os.cpus().length) throw new Error(`--assign-pin-server: "${value}" leaves no CPU for PostgreSQL and the harness`);
+  return value;
+}
+
+function cpuSet(list: string): Set<number> {
+  const cpus = new Set<number>();
+  for (const part of list.split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) throw new Error(`--assign-pin-server: "${list}" is not a CPU list such as 0 or 0-1`);
+    for (let c = Number(m[1]); c <= Number(m[2] ?? m[1]); c++) cpus.add(c);
+  }
+  return cpus;
+}
+
+/** Every CPU of the machine outside `list`, as a taskset list. */
+function otherCpus(list: string): string {
+  const taken = cpuSet(list);
+  return os.cpus().map((_, i) => i).filter((i) => !taken.has(i)).join(',');
 }
 
 /** Runs the assignment set alone and writes bench/results/<timestamp>-assign.json and .md. Exit 1 on an error or a failed check. */

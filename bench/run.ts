@@ -79,6 +79,7 @@ const args = parseArgs(process.argv.slice(2), {
     'assign-rate',
     'assign-seconds',
     'assign-concurrency',
+    'assign-pin-server',
     // The import set (bench/import.ts; README "Import").
     'import-database-url',
     'import-rows',

@@ -2,9 +2,10 @@
  * The app server as its own process for a benchmark: a free loopback port, `apps/server/src/main.ts` under tsx,
  * its last log lines kept for error reports, ready when `/readyz` answers 200. Shared by the board and ingest sets.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -58,6 +59,30 @@ export function processCpuSeconds(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Pins processes to CPUs with `taskset` (util-linux), every thread of each: `server` gets `serverCpus`, this harness
+ * and every PostgreSQL process (the postmaster too, so the backends it forks later inherit it) get `otherCpus`.
+ * Measures the server as if it had its cores to itself, as it has in a deployment where the database runs elsewhere.
+ * Changing another user's processes needs root. Returns an undo that gives every one of them all CPUs again.
+ */
+export function pinProcesses(serverPid: number, serverCpus: string, otherCpus: string): () => void {
+  const all = `0-${os.cpus().length - 1}`;
+  const postgres = execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  const pin = (pid: number, cpus: string) => {
+    try {
+      execFileSync('taskset', ['-a', '-cp', cpus, String(pid)], { stdio: 'ignore' });
+    } catch {
+      // The process ended meanwhile (a PostgreSQL backend).
+    }
+  };
+  pin(serverPid, serverCpus);
+  for (const pid of [process.pid, ...postgres]) pin(pid, otherCpus);
+  return () => {
+    const now = execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    for (const pid of [process.pid, ...now]) pin(pid, all);
+  };
 }
 
 /** CPU seconds the whole machine has been busy (all cores, everything but idle and iowait), from `/proc/stat`. */
