@@ -17,6 +17,8 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres://')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Off behind a pooler that cannot keep a session's prepared statements (PgBouncer in transaction mode before 1.21). */
+  DATABASE_PREPARED_STATEMENTS: boolFromEnv.default(true),
   /** 32 bytes, base64 or hex: encrypts integration secrets and TOTP seeds. Generated into DATA_DIR when absent. */
   ENCRYPTION_KEY: z.string().optional(),
   /** Set when the app is served over HTTPS (directly or behind a TLS-terminating proxy). */
@@ -43,6 +45,7 @@ export type Config = {
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  databasePreparedStatements: boolean;
   encryptionKey: string | undefined;
   secureCookies: boolean;
   trustProxy: boolean;
@@ -74,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     encryptionKey: e.ENCRYPTION_KEY,
     secureCookies: e.SECURE_COOKIES ?? publicUrl.startsWith('https://'),
     trustProxy: e.TRUST_PROXY,

@@ -16,7 +16,7 @@ export async function createDeps(
 ): Promise<AppDeps & { start(): Promise<void>; stop(): Promise<void> }> {
   const db =
     database ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements }));
   const cipher = createCipher(resolveEncryptionKey(config.encryptionKey, config.databaseUrl ? undefined : config.dataDir));
   const jobs = createJobs(db, { databaseUrl: config.databaseUrl, logger, workersEnabled: config.jobsEnabled });
   const events = createEventBus(db);

@@ -1,5 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.ts';
+import { executePrepared } from '../../platform/db/prepared.ts';
 import type { AppDeps } from '../../platform/http/types.ts';
 import { activities, leads } from '../leads/leads.table.ts';
 import { compileLeadFilters, type LeadQueryContext } from '../leads/lead-query.ts';
@@ -334,7 +335,8 @@ export async function recordAssignments(tx: DbOrTx, workspaceId: string, writes:
     sla_reassignment: w.reason === 'sla' ? 1 : 0,
   }));
   const when = at.toISOString();
-  await tx.execute(sql`
+  // Prepared per connection (ADR 029): two texts in all (with or without setting owners).
+  await executePrepared(tx, sql`
     WITH w AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
         lead_id uuid, to_id uuid, from_id uuid, rule_id uuid, strategy text, by_id uuid, reason text, set_owner boolean,

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.ts';
+import { executePrepared } from '../../platform/db/prepared.ts';
 import { users } from '../accounts/accounts.table.ts';
 import { customFields } from '../custom-fields/custom-fields.table.ts';
 import { leads } from '../leads/leads.table.ts';
@@ -351,8 +352,9 @@ export const distributionRepository = {
       r.conditions === null ? sql`false` : r.conditions.length ? sql`coalesce((${and(...r.conditions)}), false)` : sql`true`,
     );
     const matched = sql`json_build_array(${leads.id}${matches.length ? sql`, ${sql.join(matches, sql`, `)}` : sql``})`;
+    // Prepared per connection (ADR 029): its text is the same for every batch of a workspace at one rules version.
     const [row] = rowsOf<{ version: string | number | null; pointers: unknown; matched: unknown; availability: unknown; counts: unknown; open: unknown }>(
-      await tx.execute(sql`
+      await executePrepared(tx, sql`
         WITH ${q.probe ? sql`leads AS (${q.probe}), ` : sql``}created AS (${created})
         SELECT (SELECT v.version FROM distribution_versions v WHERE v.workspace_id = ${workspaceId}) AS version,
           (SELECT coalesce(json_agg(json_build_object('rule_id', p.rule_id, 'last_user_id', p.last_user_id, 'credits', p.credits)), '[]'::json)

@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { withoutPreparedStatements } from './prepared.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -41,6 +42,8 @@ export type DatabaseOptions = {
   databaseUrl?: string | undefined;
   dataDir?: string;
   poolSize?: number;
+  /** PostgreSQL only: keep the capture path's hot statements prepared per connection (ADR 029; default true). */
+  preparedStatements?: boolean;
   inMemory?: boolean;
   /** PGlite only: start from a snapshot taken with `snapshot()` instead of an empty database. */
   loadSnapshot?: Blob;
@@ -48,13 +51,13 @@ export type DatabaseOptions = {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const database = options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.preparedStatements ?? true)
     : await openPglite(options);
   await runMigrations(database);
   return database;
 }
 
-function openPostgres(url: string, poolSize: number): Database {
+function openPostgres(url: string, poolSize: number, preparedStatements: boolean): Database {
   // Connections stay open once made (no idle timeout, ADR 028): a new one costs a fork on the server and starts with
   // cold caches (catalog, plans, PL/pgSQL triggers, foreign-key checks), which made its first statements 10–20 ms
   // slower — a p99 paid every time the default 10 s idle timeout closed a connection between bursts. Idle
@@ -62,6 +65,8 @@ function openPostgres(url: string, poolSize: number): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 0, allowExitOnIdle: true });
   // An idle client that loses its server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // A pooler in transaction mode hands the next transaction to another session, without this one's statements.
+  if (!preparedStatements) pool.on('connect', (client) => withoutPreparedStatements(client));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   const listeners: pg.Client[] = [];
   let closed = false;
