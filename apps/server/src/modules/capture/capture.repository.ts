@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../platform/db/client.ts';
+import { executePrepared } from '../../platform/db/prepared.ts';
 import { activities, leads } from '../leads/leads.table.ts';
 import { pipelineStages, pipelines } from '../pipelines/pipelines.table.ts';
 import { workspaces } from '../workspaces/workspaces.table.ts';
@@ -525,7 +526,7 @@ export function createCaptureRepository(db: Db) {
       const versions: IngestLocks = new Map();
       for (const id of [...new Set(workspaceIds)].sort()) {
         const [row] = rowsOf<{ version: string | number | null }>(
-          await tx.execute(sql`
+          await executePrepared(tx, sql`
             SELECT pg_advisory_xact_lock(hashtextextended(${`capture:${id}`}, 0)), ${distributionLockSql(id)},
               (SELECT v.version FROM distribution_versions v WHERE v.workspace_id = ${id}) AS version`),
         );
@@ -694,6 +695,7 @@ export function createCaptureRepository(db: Db) {
 
     // Captured leads. The leads service creates leads for a signed-in actor only (origin `manual`); capture
     // creates them on the system's behalf with an origin and external id, so these queries live here.
+    // Capture's lock, leads INSERT and activities INSERT have one text each: prepared per connection (ADR 029).
 
     async defaultCountry(tx: DbOrTx, workspaceId: string): Promise<string> {
       const [row] = await tx.select({ c: workspaces.defaultCountry }).from(workspaces).where(eq(workspaces.id, workspaceId));
@@ -757,7 +759,7 @@ export function createCaptureRepository(db: Db) {
     /** Exactly once per (workspace, origin, external id): returns the ids actually inserted. */
     async insertLeads(tx: DbOrTx, values: NewLeadRow[]): Promise<string[]> {
       if (!values.length) return [];
-      const result = await tx.execute(sql`
+      const result = await executePrepared(tx, sql`
         INSERT INTO ${leads} (${sql.raw(LEAD_COLUMNS.map(([c]) => c).join(', '))})
         ${jsonRows(LEAD_COLUMNS, values.map(leadRowValues))}
         ON CONFLICT (workspace_id, origin, external_id) DO NOTHING
@@ -782,7 +784,7 @@ export function createCaptureRepository(db: Db) {
     async insertActivities(tx: DbOrTx, values: NewActivity[]): Promise<void> {
       if (!values.length) return;
       const rows = values.map((v) => ({ workspace_id: v.workspaceId, lead_id: v.leadId, type: v.type, actor_id: v.actorId, data: v.data, created_at: v.createdAt }));
-      await tx.execute(sql`INSERT INTO ${activities} (${sql.raw(ACTIVITY_COLUMNS.map(([c]) => c).join(', '))}) ${jsonRows(ACTIVITY_COLUMNS, rows)}`);
+      await executePrepared(tx, sql`INSERT INTO ${activities} (${sql.raw(ACTIVITY_COLUMNS.map(([c]) => c).join(', '))}) ${jsonRows(ACTIVITY_COLUMNS, rows)}`);
     },
 
     /** A known person came back: the lead shows it (filterable) and rises in "last activity". */
