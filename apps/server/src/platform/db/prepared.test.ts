@@ -94,6 +94,29 @@ describe('executePrepared', () => {
     );
   });
 
+  it.skipIf(!onPostgres)('keeps its record in step with the server when an eviction meets a failed transaction', async () => {
+    // One connection, so the next transaction sees what this one left.
+    const single = await openDatabase({ databaseUrl: t.databaseUrl!, poolSize: 1 });
+    try {
+      const failed = await failure(
+        single.db.transaction(async (tx) => {
+          await executePrepared(tx, numbered(300, 1), 2);
+          await executePrepared(tx, numbered(301, 1), 2);
+          await failure(executePrepared(tx, sql`SELECT 1 / ${0}::int AS n`, 2)); // evicts 300; the transaction fails
+          await executePrepared(tx, numbered(302, 1), 2); // would evict 301: DEALLOCATE cannot run now
+        }),
+      );
+      expect(failed).toMatch(/current transaction is aborted/);
+      await single.db.transaction(async (tx) => {
+        // 301 is still prepared on the server and known as such: no "already exists", no "does not exist".
+        for (const k of [301, 302, 300, 301]) expect(rowsOf(await executePrepared(tx, numbered(k, 2), 2))).toEqual([{ k, next: 3, at: expect.any(String) }]);
+        expect((await ours(tx)).length).toBeLessThanOrEqual(3);
+      });
+    } finally {
+      await single.close();
+    }
+  });
+
   it.skipIf(!onPostgres)('runs unnamed when the pool was opened without prepared statements', async () => {
     const unnamed = await openDatabase({ databaseUrl: t.databaseUrl!, poolSize: 1, preparedStatements: false });
     try {

@@ -59,9 +59,19 @@ export async function executePrepared(tx: DbOrTx, query: SQL, limit = PREPARED_P
       if (names.size < limit) break;
       names.delete(oldest);
       // Only what node-postgres saw parsed exists on the server (a statement whose parse failed does not).
-      if (connection.parsedStatements[oldest] === undefined) continue;
-      await client.query(`DEALLOCATE ${oldest}`);
+      const text = connection.parsedStatements[oldest];
+      if (text === undefined) continue;
+      // Forgotten before the DEALLOCATE is sent: a query of the same text queued behind it on this connection (a
+      // concurrent call in the same transaction) then parses it again instead of binding a statement about to go.
       delete connection.parsedStatements[oldest];
+      try {
+        await client.query(`DEALLOCATE ${oldest}`);
+      } catch (err) {
+        // The transaction had failed already: the statement is still on the server, and known again here.
+        connection.parsedStatements[oldest] = text;
+        names.set(oldest, true);
+        throw err;
+      }
     }
     names.set(name, true);
   }
