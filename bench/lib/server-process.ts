@@ -69,7 +69,7 @@ export function processCpuSeconds(pid: number | undefined): number | null {
  */
 export function pinProcesses(serverPid: number, serverCpus: string, otherCpus: string): () => void {
   const all = `0-${os.cpus().length - 1}`;
-  const postgres = execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  const postgres = () => execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
   const pin = (pid: number, cpus: string) => {
     try {
       execFileSync('taskset', ['-a', '-cp', cpus, String(pid)], { stdio: 'ignore' });
@@ -78,10 +78,10 @@ export function pinProcesses(serverPid: number, serverCpus: string, otherCpus: s
     }
   };
   pin(serverPid, serverCpus);
-  for (const pid of [process.pid, ...postgres]) pin(pid, otherCpus);
+  for (const pid of [process.pid, ...postgres()]) pin(pid, otherCpus);
+  // Backends forked since inherited the pinning from the postmaster: look them up again.
   return () => {
-    const now = execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-    for (const pid of [process.pid, ...now]) pin(pid, all);
+    for (const pid of [process.pid, ...postgres()]) pin(pid, all);
   };
 }
 

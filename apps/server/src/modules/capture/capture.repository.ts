@@ -525,6 +525,7 @@ export function createCaptureRepository(db: Db) {
     async lockWorkspaceIngest(tx: DbOrTx, workspaceIds: string[]): Promise<IngestLocks> {
       const versions: IngestLocks = new Map();
       for (const id of [...new Set(workspaceIds)].sort()) {
+        // One text for every batch: prepared per connection (ADR 029), as are the leads and activities INSERTs below.
         const [row] = rowsOf<{ version: string | number | null }>(
           await executePrepared(tx, sql`
             SELECT pg_advisory_xact_lock(hashtextextended(${`capture:${id}`}, 0)), ${distributionLockSql(id)},
@@ -695,7 +696,6 @@ export function createCaptureRepository(db: Db) {
 
     // Captured leads. The leads service creates leads for a signed-in actor only (origin `manual`); capture
     // creates them on the system's behalf with an origin and external id, so these queries live here.
-    // Capture's lock, leads INSERT and activities INSERT have one text each: prepared per connection (ADR 029).
 
     async defaultCountry(tx: DbOrTx, workspaceId: string): Promise<string> {
       const [row] = await tx.select({ c: workspaces.defaultCountry }).from(workspaces).where(eq(workspaces.id, workspaceId));
