@@ -47,6 +47,8 @@ const OWNER = { email: 'bench-owner@example.com', password: 'bench password 0123
 const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles', `assign-${process.pid}`);
 const TIMING_PROBE = path.join(ROOT, 'bench', 'lib', 'timing-probe.mjs');
 const TIMING_FILE = path.join(os.tmpdir(), `leadflow-assign-timings-${process.pid}.jsonl`);
+/** How often the timing probe times two bare `SELECT 1` from inside the server (bench/lib/timing-probe.mjs). */
+const ROUND_TRIP_PROBE_MS = 100;
 
 /** The server's timings published between two moments (epoch ms), by name (bench/lib/timing-probe.mjs). */
 async function serverTimingsBetween(from: number, to: number): Promise<AssignRun['serverTimings']> {
@@ -398,7 +400,8 @@ export async function runAssignBench(o: AssignOptions = ASSIGN_DEFAULTS, command
     fs.rmSync(TIMING_FILE, { force: true });
     server = await startServerProcess(
       o.databaseUrl,
-      { JOBS_ENABLED: 'true', META_GRAPH_URL: fake.url, LEADFLOW_TIMING_FILE: TIMING_FILE },
+      // The probe's bare round trips: ten pairs a second, a floor for any await on PostgreSQL in this server.
+      { JOBS_ENABLED: 'true', META_GRAPH_URL: fake.url, LEADFLOW_TIMING_FILE: TIMING_FILE, LEADFLOW_ROUND_TRIP_PROBE_MS: String(ROUND_TRIP_PROBE_MS) },
       [...(o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), '--import', TIMING_PROBE],
     );
     report.server.rssStartMb = rssMb(server.child.pid);
@@ -526,12 +529,21 @@ export function assignMarkdown(r: AssignReport): string {
           `${gc.calls} garbage collections, pauses ${fmtMs(gc.perCallMs.p50)} p50 / ${fmtMs(gc.perCallMs.p99)} p99; PostgreSQL sessions opened ${paced.sessionsOpened ?? '–'}.`,
       );
     }
+    const floor = paced.serverTimings['server.two_round_trips'];
+    const one = paced.serverTimings['server.round_trip'];
+    // The step makes two statements; two `SELECT 1` in a row, from the same process at the same time, is its floor.
+    if (floor?.calls && one?.calls) {
+      L.push(
+        `Same run, the floor: two bare \`SELECT 1\` in a row from the server on a connection of their own (${floor.calls} pairs) took ${fmtMs(floor.perCallMs.p50)} p50 / ${fmtMs(floor.perCallMs.p95)} p95 / ${fmtMs(floor.perCallMs.p99)} p99 ` +
+          `(one: ${fmtMs(one.perCallMs.p50)} / ${fmtMs(one.perCallMs.p95)} / ${fmtMs(one.perCallMs.p99)}); a step of two statements cannot be faster than that here.`,
+      );
+    }
   }
   if (r.throughputRatio !== null) L.push(`Throughput as fast as possible with rules / without: ${r.throughputRatio}.`);
   const timed = r.runs.filter((x) => Object.keys(x.serverTimings ?? {}).length);
   if (timed.length) {
     L.push('');
-    L.push('Measured inside the server (per call: a capture batch\'s distribution step in its storing transaction; one pass of assignment notifications after commit; `server.event_loop_stall`: the longest event-loop delay of one second; `server.gc_pause`: one garbage collection):');
+    L.push('Measured inside the server (per call: a capture batch\'s distribution step in its storing transaction; one pass of assignment notifications after commit; `server.event_loop_stall`: the longest event-loop delay of one second; `server.gc_pause`: one garbage collection; `server.round_trip` / `server.two_round_trips`: one / two bare `SELECT 1` of the probe):');
     L.push('');
     L.push('| Phase | Run | Timing | Calls | Items | Items/call | Per call p50 / p95 / p99 |');
     L.push('|---|---|---|---|---|---|---|');

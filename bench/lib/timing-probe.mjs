@@ -4,6 +4,10 @@
  * JSON line `{ name, ms, count, at }` to the file named by LEADFLOW_TIMING_FILE, flushed twice a second and at exit.
  * It also records what any timing of the process waits behind: `server.event_loop_stall`, the longest event-loop delay
  * of each second, and `server.gc_pause`, each garbage collection's pause (both stop every callback of the process).
+ * With LEADFLOW_ROUND_TRIP_PROBE_MS and DATABASE_URL set, it also measures the floor under any PostgreSQL work of the
+ * process: every that many ms, on a connection of its own, two `SELECT 1` one after the other, as the app's awaits
+ * do (`server.round_trip`: the first; `server.two_round_trips`: both). They wait behind the same event loop, the same
+ * cores and the same PostgreSQL as the app's statements, and do nothing else.
  * Plain JavaScript: it is loaded before tsx.
  */
 import diagnostics from 'node:diagnostics_channel';
@@ -32,4 +36,32 @@ if (file) {
   }).observe({ entryTypes: ['gc'] });
   setInterval(flush, 500).unref();
   process.on('exit', flush);
+  const every = Number(process.env.LEADFLOW_ROUND_TRIP_PROBE_MS ?? 0);
+  if (every > 0 && process.env.DATABASE_URL) {
+    probeRoundTrips(process.env.DATABASE_URL, every, record).catch((err) => {
+      record({ name: 'server.round_trip_probe_failed', ms: 0, count: 1 });
+      process.emitWarning(`round-trip probe stopped: ${err?.message ?? err}`);
+    });
+  }
+}
+
+/** Two bare round trips every `every` ms on a connection of the probe's own, until the process exits. */
+async function probeRoundTrips(connectionString, every, record) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString, application_name: 'leadflow-bench-probe' });
+  client.on('error', () => undefined);
+  await client.connect();
+  // Neither the socket nor the timer keeps the server alive when it shuts down.
+  client.connection.stream.unref();
+  await client.query('SELECT 1'); // warm: the first statement of a session is not the floor
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, every).unref());
+    const started = performance.now();
+    await client.query('SELECT 1');
+    const first = performance.now();
+    await client.query('SELECT 1');
+    const both = performance.now();
+    record({ name: 'server.round_trip', ms: first - started, count: 1 });
+    record({ name: 'server.two_round_trips', ms: both - started, count: 1 });
+  }
 }
