@@ -105,6 +105,8 @@ test('a round-robin rule made in Settings › Distribution sends leads from the 
   const row = owner.getByTestId('rule-row-Buyers rotation');
   await row.getByText('Round-robin', { exact: true }).waitFor();
   expect(await row.getByTestId('rule-group-summary').textContent()).toBe(`To: ${ANN.name}, ${BOB.name}`);
+  // What else the rule does, at a glance: the editor's defaults.
+  expect(await row.getByTestId('rule-policy-summary').textContent()).toBe('Returning people go to their owner · Nobody available: the next rule');
 
   // The simulator: the next lead would go to Ann, the first of the group; nothing is assigned by asking twice.
   expect(await simulate(owner)).toContain(`It would go to ${ANN.name}`);
@@ -273,6 +275,9 @@ test('a first-to-claim offer reaches both agents live; when one claims it, it di
   const rows = owner.locator('[data-testid^="rule-row-"]');
   const order = () => rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')!.replace('rule-row-', '')));
   await eventually(order).toEqual(['Buyers rotation', 'Downtown buyers', 'Claim race']);
+  expect(await owner.getByTestId('rule-row-Claim race').getByTestId('rule-policy-summary').textContent()).toBe(
+    'Returning people go to their owner · Offer open 30 min · Nobody available: the next rule',
+  );
   await owner.getByRole('button', { name: 'Move Claim race up' }).click();
   await eventually(order).toEqual(['Buyers rotation', 'Claim race', 'Downtown buyers']);
   await owner.getByRole('button', { name: 'Move Claim race up' }).click();

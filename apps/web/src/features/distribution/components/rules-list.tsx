@@ -5,14 +5,14 @@ import { IconAlertTriangle, IconArrowDown, IconArrowUp, IconGripVertical } from 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmButton } from '@/components/confirm-button';
-import { useLeadReferences } from '@/features/leads/hooks/use-lead-references';
+import { memberName, useLeadReferences } from '@/features/leads/hooks/use-lead-references';
 import { filterLabel } from '@/features/leads/utils/filters';
 import { notifyError, notifySuccess } from '@/lib/notify';
 import type { DistributionRule } from '../api/distribution';
 import { useDeleteRule, useReorderRules, useUpdateRule } from '../api/distribution';
 import { weekHoursSummary } from '../utils/hours';
 import { weekdayName } from '../utils/labels';
-import { missingFieldConditions } from '../utils/rule-form';
+import { missingFieldConditions, rulePolicy, type RulePolicyPart } from '../utils/rule-form';
 import { useDeletedFieldName } from '../hooks/use-deleted-field-name';
 
 type RuleRowProps = {
@@ -42,6 +42,23 @@ function RuleRow({ rule, index, count, canEdit, busy, onMove, onEdit }: RuleRowP
           .map((c) => (missing.includes(c) ? t('distribution.deletedField', { field: deletedName(c.field) }) : filterLabel(c, references)))
           .join(` ${t('distribution.and')} `);
   const group = [...rule.members].sort((a, b) => a.position - b.position);
+  const policyText = (part: RulePolicyPart): string => {
+    switch (part.kind) {
+      case 'existing_owner':
+        return t('distribution.policy.existingOwner');
+      case 'claim':
+        return t('distribution.policy.claim', { minutes: part.minutes });
+      case 'fallback':
+        return part.to === 'next_rule' ? t('distribution.policy.fallbackNextRule') : t('distribution.policy.fallbackUnassigned');
+      case 'fallback_user':
+        return part.name ? t('distribution.policy.fallbackUser', { name: part.name }) : t('distribution.policy.fallbackUserGone');
+      case 'sla':
+        return part.maxReassignments > 0
+          ? t('distribution.policy.sla', { minutes: part.minutes, max: part.maxReassignments })
+          : t('distribution.policy.slaNoReassign', { minutes: part.minutes });
+    }
+  };
+  const policy = rulePolicy(rule, (userId) => memberName(references, userId)).map(policyText).join(' · ');
   const groupText =
     rule.strategy === 'manual'
       ? t('distribution.toUnassignedQueue')
@@ -101,6 +118,11 @@ function RuleRow({ rule, index, count, canEdit, busy, onMove, onEdit }: RuleRowP
             {rule.dailyCap !== null ? ` · ${t('distribution.dailyCapShort', { count: rule.dailyCap })}` : ''}
             {rule.weeklyCap !== null ? ` · ${t('distribution.weeklyCapShort', { count: rule.weeklyCap })}` : ''}
           </Text>
+          {policy ? (
+            <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }} data-testid="rule-policy-summary">
+              {policy}
+            </Text>
+          ) : null}
           {rule.workingHours ? (
             <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }} data-testid="rule-hours-summary">
               {t('distribution.groupHoursShort')}:{' '}

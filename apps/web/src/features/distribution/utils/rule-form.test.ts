@@ -2,7 +2,7 @@ import { distributionRuleInput } from '@leadflow/shared/distribution';
 import type { CustomField } from '@leadflow/shared/leads';
 import { describe, expect, it } from 'vitest';
 import type { DistributionRule } from '../api/distribution';
-import { evenWeights, missingFieldConditions, nextPriority, ruleToValues, valuesToRequest, weightTotal } from './rule-form';
+import { evenWeights, missingFieldConditions, nextPriority, rulePolicy, ruleToValues, valuesToRequest, weightTotal } from './rule-form';
 
 // Cast, not annotated: the contract grows fields (e.g. group working hours) that this fixture need not list.
 const rule = {
@@ -76,5 +76,34 @@ describe('rule form', () => {
       { field: 'custom.gone', op: 'eq' as const, value: 'y' },
     ];
     expect(missingFieldConditions(conditions, fields)).toEqual([conditions[2]]);
+  });
+});
+
+describe('rule policy summary', () => {
+  const names = (id: string) => (id === '00000000-0000-4000-8000-000000000001' ? 'Ann' : null);
+
+  it('lists a named fallback user, and no SLA when there is none', () => {
+    expect(rulePolicy(rule, names)).toEqual([{ kind: 'fallback_user', name: 'Ann' }]);
+  });
+
+  it('puts the returning person first, then the offer, the fallback and the SLA, as the server applies them', () => {
+    const claim = { ...rule, strategy: 'first_to_claim', existingOwner: true, fallback: 'next_rule', fallbackUserId: null, claimTimeoutMinutes: 7, slaMinutes: 5, maxReassignments: 3 } as DistributionRule;
+    expect(rulePolicy(claim, names)).toEqual([
+      { kind: 'existing_owner' },
+      { kind: 'claim', minutes: 7 },
+      { kind: 'fallback', to: 'next_rule' },
+      { kind: 'sla', minutes: 5, maxReassignments: 3 },
+    ]);
+  });
+
+  it('says so when the fallback user is no longer an active member', () => {
+    const gone = { ...rule, fallbackUserId: '00000000-0000-4000-8000-000000000009' } as DistributionRule;
+    expect(rulePolicy(gone, names)).toEqual([{ kind: 'fallback_user', name: null }]);
+  });
+
+  it('gives a manual rule neither fallback nor SLA: its leads wait for a manager', () => {
+    const manual = { ...rule, strategy: 'manual', existingOwner: true, slaMinutes: 10 } as DistributionRule;
+    expect(rulePolicy(manual, names)).toEqual([{ kind: 'existing_owner' }]);
+    expect(rulePolicy({ ...manual, existingOwner: false } as DistributionRule, names)).toEqual([]);
   });
 });

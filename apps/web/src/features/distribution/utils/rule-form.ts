@@ -105,3 +105,28 @@ export function missingFieldConditions(conditions: readonly LeadFilter[], custom
   const known = new Set<string>([...LEAD_STANDARD_FIELDS, ...customFields.map((field) => `custom.${field.key}`)]);
   return conditions.filter((condition) => !known.has(condition.field));
 }
+
+/** One thing a rule does besides its conditions and group, as the rules list sums it up. */
+export type RulePolicyPart =
+  | { kind: 'existing_owner' }
+  | { kind: 'claim'; minutes: number }
+  | { kind: 'fallback'; to: 'next_rule' | 'unassigned' }
+  /** `name` null: the named user is no longer among the workspace's members. */
+  | { kind: 'fallback_user'; name: string | null }
+  | { kind: 'sla'; minutes: number; maxReassignments: number };
+
+/**
+ * What happens to a lead besides who is in the group, in the order the server applies it: a returning person's
+ * owner first, then the offer's time limit (first-to-claim), what happens when nobody of the group is available, and
+ * the first-action SLA. A manual rule has no fallback or SLA: its leads wait for a manager.
+ */
+export function rulePolicy(rule: DistributionRule, userName: (userId: string) => string | null): RulePolicyPart[] {
+  const parts: RulePolicyPart[] = [];
+  if (rule.existingOwner) parts.push({ kind: 'existing_owner' });
+  if (rule.strategy === 'manual') return parts;
+  if (rule.strategy === 'first_to_claim') parts.push({ kind: 'claim', minutes: rule.claimTimeoutMinutes });
+  if (rule.fallback === 'user') parts.push({ kind: 'fallback_user', name: rule.fallbackUserId ? userName(rule.fallbackUserId) : null });
+  else parts.push({ kind: 'fallback', to: rule.fallback });
+  if (rule.slaMinutes !== null) parts.push({ kind: 'sla', minutes: rule.slaMinutes, maxReassignments: rule.maxReassignments });
+  return parts;
+}
