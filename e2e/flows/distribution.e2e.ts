@@ -53,6 +53,11 @@ function leadRow(page: Page, name: string): Locator {
   return page.locator('[data-testid^="lead-row-"]').filter({ has: page.getByRole('checkbox', { name: `Select ${name}`, exact: true }) });
 }
 
+/** The Timeline card of the lead page. */
+function timelineOf(page: Page): Locator {
+  return page.getByRole('heading', { name: 'Timeline' }).locator('xpath=ancestor::div[contains(@class, "mantine-Card-root")][1]');
+}
+
 async function simulate(page: Page): Promise<string> {
   const panel = page.getByTestId('distribution-simulator');
   await panel.getByRole('button', { name: 'Simulate' }).click();
@@ -154,6 +159,10 @@ test('a round-robin rule made in Settings › Distribution sends leads from the 
   await eventually(() => record.count()).toBe(1);
   expect(await record.textContent()).toContain(`To ${BOB.name}`);
   expect(await record.textContent()).toContain('By rule "Buyers rotation" (Round-robin)');
+  // So does its timeline, in words: where it came from, and which rule gave it to whom.
+  const timeline = timelineOf(owner);
+  await timeline.getByText('Lead created (Facebook Lead Ads)').waitFor();
+  await timeline.getByText('By rule "Buyers rotation" (Round-robin)').waitFor();
 
   // Next in turn is Bob; Bob pauses himself from the user menu, so the simulator skips him.
   await owner.goto('/settings/distribution');
@@ -315,6 +324,9 @@ test('a first-to-claim offer reaches both agents live; when one claims it, it di
   const record = ann.getByTestId('lead-assignment-history').getByTestId('assignment-record').first();
   await eventually(() => record.textContent()).toContain(`To ${ANN.name}`);
   expect(await record.textContent()).toContain('Claimed');
+  // Its timeline has the offer to both, then Ann's claim.
+  await timelineOf(ann).getByText(`Offered to ${ANN.name}, ${BOB.name}`).waitFor();
+  await timelineOf(ann).getByText('By rule "Claim race" (First to claim) · Claimed').waitFor();
   const leadPath = new URL(ann.url()).pathname;
   await ann.getByRole('link', { name: 'My new leads' }).click();
   await ann.getByTestId('new-lead-Olga Offer').waitFor();

@@ -138,4 +138,14 @@ test('a task made from a lead: calendar, reminder, drag to the next day, complet
   const done = page.getByTestId('task-Call Bella');
   await done.waitFor();
   expect(await done.textContent()).toContain('Outcome: Left a message — Call again tomorrow');
+
+  // The lead's timeline tells the task's story in words.
+  await page.goto(`/leads/${lead.id}`);
+  const timeline = page.getByRole('heading', { name: 'Timeline' }).locator('xpath=ancestor::div[contains(@class, "mantine-Card-root")][1]');
+  await timeline.getByText('Task created: Call Bella').waitFor();
+  await timeline.getByText('Comment on the task Call Bella').waitFor();
+  await timeline.getByText('Bella prefers mornings').waitFor();
+  await timeline.getByText('Task completed: Call Bella').waitFor();
+  await timeline.getByText('Outcome: Left a message').waitFor();
+  expect(await timeline.getByText(/^task_/).count()).toBe(0);
 });

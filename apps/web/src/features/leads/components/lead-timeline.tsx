@@ -1,7 +1,12 @@
 import { Badge, Button, Card, Group, Stack, Text, Timeline, Title } from '@mantine/core';
 import {
+  IconAlarm,
+  IconArrowBackUp,
   IconArrowsExchange,
+  IconChecklist,
   IconEdit,
+  IconFileImport,
+  IconHandStop,
   IconNote,
   IconPlus,
   IconRestore,
@@ -27,6 +32,7 @@ import type { LeadReferences } from '../hooks/use-lead-references';
 import { useLeadReferences } from '../hooks/use-lead-references';
 import { EMPTY_VALUE, formatChangeValue, originLabel } from '../utils/format-lead-value';
 import { fieldNameLabel } from '../utils/lead-fields';
+import { assignmentViaText, moduleActivityText } from '../utils/timeline-text';
 import { NoteBody } from './note-body';
 import { NoteEditor } from './note-editor';
 
@@ -60,6 +66,18 @@ const ICONS: Record<string, ReactNode> = {
   contact_removed: <IconUsers size={12} />,
   deleted: <IconTrash size={12} />,
   restored: <IconRestore size={12} />,
+  came_back: <IconArrowBackUp size={12} />,
+  lead_offered: <IconHandStop size={12} />,
+  sla_breached: <IconAlarm size={12} />,
+  imported: <IconFileImport size={12} />,
+  import_undone: <IconFileImport size={12} />,
+  task_created: <IconChecklist size={12} />,
+  task_updated: <IconChecklist size={12} />,
+  task_completed: <IconChecklist size={12} />,
+  task_reopened: <IconChecklist size={12} />,
+  task_deleted: <IconChecklist size={12} />,
+  task_commented: <IconChecklist size={12} />,
+  task_comment_deleted: <IconChecklist size={12} />,
 };
 
 /** Contact fields as the server names them in a contact change. */
@@ -126,17 +144,26 @@ function describe(item: TimelineItem, references: LeadReferences, t: TFunction):
         ),
       };
     }
-    case 'owner_changed':
+    case 'owner_changed': {
+      const via = assignmentViaText(data.via, t);
       return {
         title: t('leads.timeline.ownerChanged'),
         body: (
-          <ChangeLine
-            label={t('leads.fields.ownerId')}
-            from={personOf(data.from)?.name ?? t('leads.values.unassigned')}
-            to={personOf(data.to)?.name ?? t('leads.values.unassigned')}
-          />
+          <Stack gap={2}>
+            <ChangeLine
+              label={t('leads.fields.ownerId')}
+              from={personOf(data.from)?.name ?? t('leads.values.unassigned')}
+              to={personOf(data.to)?.name ?? t('leads.values.unassigned')}
+            />
+            {via ? (
+              <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                {via}
+              </Text>
+            ) : null}
+          </Stack>
         ),
       };
+    }
     case 'stage_changed':
       return {
         title: t('leads.timeline.stageChanged'),
@@ -183,8 +210,26 @@ function describe(item: TimelineItem, references: LeadReferences, t: TFunction):
       return { title: t('cadences.timeline.completed', { name: textOf(data.cadence) }) };
     case 'cadence_stopped':
       return { title: t('cadences.timeline.stopped', { name: textOf(data.cadence) }), body: t(`cadences.stopReasons.${stopReasonOf(data.reason)}`) };
-    default:
-      return { title: item.type };
+    default: {
+      const text = moduleActivityText(item.type, data, t, {
+        dateTime: formatDateTime,
+        fieldLabel: (field) => fieldNameLabel(field, references.customFields),
+        originLabel,
+      });
+      if (!text) return { title: item.type };
+      return {
+        title: text.title,
+        body: text.lines.length ? (
+          <Stack gap={2}>
+            {text.lines.map((line, index) => (
+              <Text key={index} size="sm" c="dimmed" style={{ overflowWrap: 'anywhere', whiteSpace: 'pre-line' }}>
+                {line}
+              </Text>
+            ))}
+          </Stack>
+        ) : undefined,
+      };
+    }
   }
 }
 

@@ -36,6 +36,10 @@ export function originLabel(origin: string): string {
       return i18n.t('leads.origins.import');
     case 'api':
       return i18n.t('leads.origins.api');
+    case 'meta':
+      return i18n.t('leads.origins.meta');
+    case 'web_form':
+      return i18n.t('leads.origins.web_form');
     default:
       return origin;
   }
