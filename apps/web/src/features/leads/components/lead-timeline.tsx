@@ -32,14 +32,13 @@ import type { LeadReferences } from '../hooks/use-lead-references';
 import { useLeadReferences } from '../hooks/use-lead-references';
 import { EMPTY_VALUE, formatChangeValue, originLabel } from '../utils/format-lead-value';
 import { fieldNameLabel } from '../utils/lead-fields';
-import { assignmentViaText, moduleActivityText } from '../utils/timeline-text';
+import { assignmentViaText, isRecord, moduleActivityText, textOf } from '../utils/timeline-text';
 import { NoteBody } from './note-body';
 import { NoteEditor } from './note-editor';
 
 type Person = { id: string; name: string } | null;
 type Change = { field: string; old: unknown; new: unknown };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function personOf(value: unknown): Person {
   return isRecord(value) && typeof value.id === 'string' && typeof value.name === 'string' ? { id: value.id, name: value.name } : null;
@@ -51,7 +50,6 @@ function changesOf(value: unknown): Change[] {
     : [];
 }
 
-const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 const STOP_REASONS = ['won', 'lost', 'replied', 'user', 'deleted'] as const;
 const stopReasonOf = (value: unknown) => STOP_REASONS.find((r) => r === value) ?? 'user';
 

@@ -8,8 +8,8 @@ export type TimelineText = { title: string; lines: string[] };
 /** How dates and field names read where the text is shown (the lead page passes the app's own formatters). */
 export type TimelineFormat = { dateTime: (iso: string) => string; fieldLabel: (field: string) => string; originLabel: (origin: string) => string };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 const nameOf = (value: unknown): string => (isRecord(value) ? textOf(value.name) : '');
 const listOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 const isStrategy = (value: string): value is (typeof DISTRIBUTION_STRATEGIES)[number] => (DISTRIBUTION_STRATEGIES as readonly string[]).includes(value);
