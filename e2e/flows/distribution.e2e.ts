@@ -2,6 +2,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { sendTestLead, startFakeGraph, type FakeGraph } from '../../apps/server/src/modules/capture/fake-graph.ts';
 import { launchBrowser, newPage } from '../support/browser.ts';
+import { cardOf } from '../support/cards.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { logIn } from '../support/session.ts';
 import { apiAs, inviteMember, setUpWorkspace } from '../support/team.ts';
@@ -51,11 +52,6 @@ async function choose(scope: Page | Locator, page: Page, label: string, option: 
 
 function leadRow(page: Page, name: string): Locator {
   return page.locator('[data-testid^="lead-row-"]').filter({ has: page.getByRole('checkbox', { name: `Select ${name}`, exact: true }) });
-}
-
-/** The Timeline card of the lead page. */
-function timelineOf(page: Page): Locator {
-  return page.getByRole('heading', { name: 'Timeline' }).locator('xpath=ancestor::div[contains(@class, "mantine-Card-root")][1]');
 }
 
 async function simulate(page: Page): Promise<string> {
@@ -160,7 +156,7 @@ test('a round-robin rule made in Settings › Distribution sends leads from the 
   expect(await record.textContent()).toContain(`To ${BOB.name}`);
   expect(await record.textContent()).toContain('By rule "Buyers rotation" (Round-robin)');
   // So does its timeline, in words: where it came from, and which rule gave it to whom.
-  const timeline = timelineOf(owner);
+  const timeline = cardOf(owner, 'Timeline');
   await timeline.getByText('Lead created (Facebook Lead Ads)').waitFor();
   await timeline.getByText('By rule "Buyers rotation" (Round-robin)').waitFor();
 
@@ -325,8 +321,8 @@ test('a first-to-claim offer reaches both agents live; when one claims it, it di
   await eventually(() => record.textContent()).toContain(`To ${ANN.name}`);
   expect(await record.textContent()).toContain('Claimed');
   // Its timeline has the offer to both, then Ann's claim.
-  await timelineOf(ann).getByText(`Offered to ${ANN.name}, ${BOB.name}`).waitFor();
-  await timelineOf(ann).getByText('By rule "Claim race" (First to claim) · Claimed').waitFor();
+  await cardOf(ann, 'Timeline').getByText(`Offered to ${ANN.name}, ${BOB.name}`).waitFor();
+  await cardOf(ann, 'Timeline').getByText('By rule "Claim race" (First to claim) · Claimed').waitFor();
   const leadPath = new URL(ann.url()).pathname;
   await ann.getByRole('link', { name: 'My new leads' }).click();
   await ann.getByTestId('new-lead-Olga Offer').waitFor();

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchBrowser, newPage } from '../support/browser.ts';
+import { cardOf } from '../support/cards.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { logIn } from '../support/session.ts';
 import { apiAs, inviteMember, setUpWorkspace } from '../support/team.ts';
@@ -147,7 +148,7 @@ test('owner creates a lead, edits it and sees the change on its timeline, with t
   expect(shown).toMatch(/^Local time: \w+ \d{1,2}:\d{2}/);
   expect([before, after].some((time) => shown.includes(` ${time}`))).toBe(true);
 
-  const timeline = owner.getByRole('heading', { name: 'Timeline' }).locator('xpath=ancestor::div[contains(@class, "mantine-Card-root")][1]');
+  const timeline = cardOf(owner, 'Timeline');
   await timeline.getByText('Lead created (Manual entry)').waitFor();
 
   // Edit one field: the details and the timeline show the change.

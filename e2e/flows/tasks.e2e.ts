@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchBrowser, newPage } from '../support/browser.ts';
+import { cardOf } from '../support/cards.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { apiAs, setUpWorkspace } from '../support/team.ts';
 
@@ -141,7 +142,7 @@ test('a task made from a lead: calendar, reminder, drag to the next day, complet
 
   // The lead's timeline tells the task's story in words.
   await page.goto(`/leads/${lead.id}`);
-  const timeline = page.getByRole('heading', { name: 'Timeline' }).locator('xpath=ancestor::div[contains(@class, "mantine-Card-root")][1]');
+  const timeline = cardOf(page, 'Timeline');
   await timeline.getByText('Task created: Call Bella').waitFor();
   await timeline.getByText('Comment on the task Call Bella').waitFor();
   await timeline.getByText('Bella prefers mornings').waitFor();

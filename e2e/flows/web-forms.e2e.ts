@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchBrowser, newPage } from '../support/browser.ts';
+import { cardOf } from '../support/cards.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { PASSWORD, logIn } from '../support/session.ts';
 
@@ -57,10 +58,6 @@ async function waitOutMinimumTime(servedAt: number) {
 async function choose(scope: Page | Locator, page: Page, label: string, option: string) {
   await scope.getByRole('combobox', { name: label, exact: true }).click();
   await page.getByRole('option', { name: option, exact: true }).click();
-}
-
-function cardOf(page: Page, heading: string): Locator {
-  return page.getByRole('heading', { name: heading }).locator('xpath=ancestor::div[contains(@class, "mantine-Card-root")][1]');
 }
 
 test('an admin builds a form, a visitor sends it from its hosted page with UTM tags, and the lead shows where it came from', async () => {

@@ -39,7 +39,6 @@ import { NoteEditor } from './note-editor';
 type Person = { id: string; name: string } | null;
 type Change = { field: string; old: unknown; new: unknown };
 
-
 function personOf(value: unknown): Person {
   return isRecord(value) && typeof value.id === 'string' && typeof value.name === 'string' ? { id: value.id, name: value.name } : null;
 }

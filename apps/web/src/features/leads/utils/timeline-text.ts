@@ -12,9 +12,8 @@ export const isRecord = (value: unknown): value is Record<string, unknown> => ty
 export const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 const nameOf = (value: unknown): string => (isRecord(value) ? textOf(value.name) : '');
 const listOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-const isStrategy = (value: string): value is (typeof DISTRIBUTION_STRATEGIES)[number] => (DISTRIBUTION_STRATEGIES as readonly string[]).includes(value);
-const isReason = (value: string): value is (typeof ASSIGNMENT_REASONS)[number] => (ASSIGNMENT_REASONS as readonly string[]).includes(value);
-const isTaskType = (value: string): value is (typeof TASK_TYPES)[number] => (TASK_TYPES as readonly string[]).includes(value);
+/** Whether a stored string is one of a known list (an older or newer server may write others). */
+const oneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
 
 /**
  * How an automatic change of owner came about, from the `via` the distribution step records on its `owner_changed`
@@ -27,8 +26,8 @@ export function assignmentViaText(via: unknown, t: TFunction): string | null {
   const rule = textOf(via.ruleName);
   const strategy = textOf(via.strategy);
   const parts: string[] = [];
-  if (rule) parts.push(t('distribution.history.byRule', { rule, strategy: isStrategy(strategy) ? t(`distribution.strategies.${strategy}`) : strategy }));
-  if (isReason(reason) && reason !== 'rule' && reason !== 'manual') parts.push(t(`distribution.reasons.${reason}`));
+  if (rule) parts.push(t('distribution.history.byRule', { rule, strategy: oneOf(DISTRIBUTION_STRATEGIES, strategy) ? t(`distribution.strategies.${strategy}`) : strategy }));
+  if (oneOf(ASSIGNMENT_REASONS, reason) && reason !== 'rule' && reason !== 'manual') parts.push(t(`distribution.reasons.${reason}`));
   return parts.length ? parts.join(' · ') : null;
 }
 
@@ -80,7 +79,7 @@ export function moduleActivityText(type: string, data: Record<string, unknown>, 
     case 'task_created': {
       const taskType = textOf(data.type);
       const due = textOf(data.dueAt);
-      const kind = isTaskType(taskType) ? t(`tasks.types.${taskType}`) : taskType;
+      const kind = oneOf(TASK_TYPES, taskType) ? t(`tasks.types.${taskType}`) : taskType;
       return { title: t('leads.timeline.taskCreated', { title }), lines: due ? [t('leads.timeline.taskDue', { type: kind, date: format.dateTime(due) })] : [] };
     }
     case 'task_updated':
