@@ -142,6 +142,44 @@ export const assignmentRecord = z.object({
 });
 export const assignmentHistory = z.object({ assignments: z.array(assignmentRecord) });
 
+/**
+ * GET /distribution/assignments: the workspace's assignment log, newest first, in keyset pages. Days are in the
+ * workspace time zone, both ends included. Holders of leads.view_all see every record; others the records that gave
+ * a lead to them or took one from them.
+ */
+export const assignmentLogQuery = z
+  .strictObject({
+    /** Records that gave a lead to this user. */
+    userId: z.uuid({ message: 'Must be a UUID' }).optional(),
+    ruleId: z.uuid({ message: 'Must be a UUID' }).optional(),
+    reason: z.enum(ASSIGNMENT_REASONS, { message: `Use one of ${ASSIGNMENT_REASONS.join(', ')}` }).optional(),
+    since: isoDay.optional(),
+    until: isoDay.optional(),
+    limit: z.coerce.number().int({ message: 'Must be a whole number' }).min(1, { message: 'At least 1' }).max(200, { message: 'At most 200' }).default(50),
+    cursor: z.string().max(200).optional(),
+  })
+  .refine((q) => !q.since || !q.until || q.since <= q.until, { path: ['until'], message: 'Must be on or after since' });
+
+export const assignmentLogItem = assignmentRecord.extend({
+  /** The lead's name now; `deleted` when it is in the trash. */
+  lead: z.object({ id: z.string(), name: z.string(), deleted: z.boolean() }),
+});
+
+export const assignmentLog = z.object({
+  items: z.array(assignmentLogItem),
+  nextCursor: z.string().nullable(),
+  /**
+   * First page only (null when a cursor is passed): how many records the whole filter holds, and how many of them
+   * gave a lead to each recipient (`to` null: left unassigned), most first.
+   */
+  summary: z
+    .object({
+      total: z.number(),
+      byRecipient: z.array(z.object({ to: z.object({ id: z.string(), name: z.string() }).nullable(), count: z.number() })),
+    })
+    .nullable(),
+});
+
 /** Lead fields the simulator matches rules on. */
 export const simulateRequest = z.strictObject({
   firstName: z.string().max(200).optional(),

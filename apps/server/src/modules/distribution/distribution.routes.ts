@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   assignmentHistory,
+  assignmentLog,
+  assignmentLogQuery,
   agentAvailability,
   availabilityList,
   availabilityPatch,
@@ -100,6 +102,17 @@ export const distributionRoutes: FastifyPluginAsyncZod<{ distribution: Distribut
   app.get('/leads/:id/assignments', {
     schema: { tags, summary: 'Assignment history of a lead: to whom, from whom, by which rule or user, why and when', params: idParams, response: { 200: assignmentHistory } },
     handler: async (request) => ({ assignments: await distribution.history(actorOf(request), request.params.id) }),
+  });
+
+  app.get('/distribution/assignments', {
+    schema: {
+      tags,
+      summary:
+        "The workspace's assignment log, newest first (keyset pages: pass nextCursor as cursor), filtered by recipient, rule, reason and days in the workspace time zone; the first page counts the whole filter per recipient. leads.view_all: every record; others: the records that gave them a lead or took one from them",
+      querystring: assignmentLogQuery,
+      response: { 200: assignmentLog },
+    },
+    handler: async (request) => distribution.log(actorOf(request), request.query),
   });
 
   app.get('/distribution/offers', {

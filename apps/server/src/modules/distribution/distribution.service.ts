@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type {
   availabilityPatch,
@@ -9,6 +9,8 @@ import type {
   simulateRequest,
   simulateResponse,
   assignmentRecord,
+  assignmentLog,
+  assignmentLogQuery,
   agentAvailability as agentAvailabilityView,
 } from '@leadflow/shared/distribution';
 import { writeAudit } from '../../platform/audit/audit.ts';
@@ -17,6 +19,7 @@ import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound } f
 import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import { users } from '../accounts/accounts.table.ts';
 import { compileLeadFilters } from '../leads/lead-query.ts';
+import { leadDisplayName } from '../leads/leads.mapper.ts';
 import { leads } from '../leads/leads.table.ts';
 import { memberships } from '../workspaces/workspaces.table.ts';
 import { unavailableReason } from './distribution-engine.ts';
@@ -29,6 +32,8 @@ type RulePatch = z.infer<typeof distributionRulePatch>;
 type AvailabilityPatch = z.infer<typeof availabilityPatch>;
 type AvailabilityView = z.infer<typeof agentAvailabilityView>;
 type AssignmentView = z.infer<typeof assignmentRecord>;
+type AssignmentLogQuery = z.infer<typeof assignmentLogQuery>;
+type AssignmentLogView = z.infer<typeof assignmentLog>;
 type SimulateInput = z.infer<typeof simulateRequest>;
 type SimulateOutput = z.infer<typeof simulateResponse>;
 
@@ -70,8 +75,60 @@ function toView(r: RuleWithMembers): RuleView {
   };
 }
 
+const toUser = alias(users, 'to_user');
+const fromUser = alias(users, 'from_user');
+const byUser = alias(users, 'by_user');
+
+const person = (id: string | null, name: string | null) => (id ? { id, name: name ?? 'Former member' } : null);
+
+type RecordRow = { a: typeof assignments.$inferSelect; toName: string | null; fromName: string | null; byName: string | null; ruleName: string | null };
+
+function toRecordView({ a, toName, fromName, byName, ruleName }: RecordRow): AssignmentView {
+  return {
+    id: a.id.toString(),
+    leadId: a.leadId,
+    to: person(a.toUserId, toName),
+    from: person(a.fromUserId, fromName),
+    by: person(a.byUserId, byName),
+    ruleId: a.ruleId,
+    ruleName: ruleName ?? null,
+    strategy: a.strategy,
+    reason: a.reason,
+    at: a.at.toISOString(),
+  };
+}
+
+/** The log's keyset cursor: the last record's `at` in microseconds since the epoch, and its id. */
+function decodeLogCursor(cursor: string): { micros: string; id: string } {
+  const [micros, id, rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (rest !== undefined || !micros || !id || !/^-?\d{1,18}$/.test(micros) || !/^\d{1,18}$/.test(id)) throw invalid('cursor', 'Invalid cursor');
+  return { micros, id };
+}
+
 export function createDistributionService(deps: AppDeps) {
   const db = deps.database.db;
+
+  /** Assignment records with the names of their people, rule and lead, and `at` in microseconds (the log's cursor). */
+  function recordsQuery() {
+    return db
+      .select({
+        a: assignments,
+        toName: toUser.name,
+        fromName: fromUser.name,
+        byName: byUser.name,
+        ruleName: distributionRules.name,
+        lead: { firstName: leads.firstName, lastName: leads.lastName, company: leads.company, emails: leads.emails, phones: leads.phones, deletedAt: leads.deletedAt },
+        // `at` keeps microseconds, which a JS Date would drop.
+        micros: sql<string>`(extract(epoch from ${assignments.at}) * 1000000)::bigint::text`,
+      })
+      .from(assignments)
+      .innerJoin(leads, eq(leads.id, assignments.leadId))
+      .leftJoin(toUser, eq(toUser.id, assignments.toUserId))
+      .leftJoin(fromUser, eq(fromUser.id, assignments.fromUserId))
+      .leftJoin(byUser, eq(byUser.id, assignments.byUserId))
+      .leftJoin(distributionRules, eq(distributionRules.id, assignments.ruleId))
+      .$dynamic();
+  }
 
   async function ruleOrNotFound(tx: DbOrTx, workspaceId: string, id: string): Promise<RuleWithMembers> {
     const [rule] = await repo.rules(tx, workspaceId, { enabledOnly: false, ruleId: id });
@@ -328,37 +385,62 @@ export function createDistributionService(deps: AppDeps) {
       if (!actor.permissions.has('leads.view_all')) where.push(eq(leads.ownerId, actor.userId));
       const [lead] = await db.select({ id: leads.id }).from(leads).where(and(...where));
       if (!lead) throw notFound('Lead');
-      const toU = alias(users, 'to_user');
-      const fromU = alias(users, 'from_user');
-      const byU = alias(users, 'by_user');
-      const rows = await db
-        .select({
-          a: assignments,
-          toName: toU.name,
-          fromName: fromU.name,
-          byName: byU.name,
-          ruleName: distributionRules.name,
-        })
-        .from(assignments)
-        .leftJoin(toU, eq(toU.id, assignments.toUserId))
-        .leftJoin(fromU, eq(fromU.id, assignments.fromUserId))
-        .leftJoin(byU, eq(byU.id, assignments.byUserId))
-        .leftJoin(distributionRules, eq(distributionRules.id, assignments.ruleId))
+      const rows = await recordsQuery()
         .where(and(eq(assignments.workspaceId, actor.workspaceId), eq(assignments.leadId, leadId)))
         .orderBy(desc(assignments.at), desc(assignments.id));
-      const person = (id: string | null, name: string | null) => (id ? { id, name: name ?? 'Former member' } : null);
-      return rows.map(({ a, toName, fromName, byName, ruleName }) => ({
-        id: a.id.toString(),
-        leadId: a.leadId,
-        to: person(a.toUserId, toName),
-        from: person(a.fromUserId, fromName),
-        by: person(a.byUserId, byName),
-        ruleId: a.ruleId,
-        ruleName: ruleName ?? null,
-        strategy: a.strategy,
-        reason: a.reason,
-        at: a.at.toISOString(),
+      return rows.map(toRecordView);
+    },
+
+    /**
+     * The workspace's assignment log, newest first, in keyset pages (ADR 030). Holders of leads.view_all read every
+     * record; others the records that gave a lead to them or took one from them. The first page also counts the
+     * whole filter per recipient.
+     */
+    async log(actor: Actor, query: AssignmentLogQuery): Promise<AssignmentLogView> {
+      const ws = actor.workspaceId;
+      const timeZone = query.since || query.until ? await repo.workspaceTimeZone(db, ws) : 'UTC';
+      const filter = [eq(assignments.workspaceId, ws)];
+      if (!actor.permissions.has('leads.view_all')) {
+        filter.push(or(eq(assignments.toUserId, actor.userId), eq(assignments.fromUserId, actor.userId))!);
+      }
+      if (query.userId) filter.push(eq(assignments.toUserId, query.userId));
+      if (query.ruleId) filter.push(eq(assignments.ruleId, query.ruleId));
+      if (query.reason) filter.push(eq(assignments.reason, query.reason));
+      // Local midnight of a day in the workspace zone; `until` includes its whole day.
+      if (query.since) filter.push(sql`${assignments.at} >= (${query.since}::date)::timestamp AT TIME ZONE ${timeZone}`);
+      if (query.until) filter.push(sql`${assignments.at} < (${query.until}::date + 1)::timestamp AT TIME ZONE ${timeZone}`);
+
+      const page = [...filter];
+      if (query.cursor) {
+        const after = decodeLogCursor(query.cursor);
+        page.push(sql`(${assignments.at}, ${assignments.id}) < ('epoch'::timestamptz + ${after.micros}::bigint * interval '1 microsecond', ${after.id}::bigint)`);
+      }
+      const rows = await recordsQuery()
+        .where(and(...page))
+        .orderBy(desc(assignments.at), desc(assignments.id))
+        .limit(query.limit + 1);
+      const more = rows.length > query.limit;
+      const items = rows.slice(0, query.limit).map((row) => ({
+        ...toRecordView(row),
+        lead: { id: row.a.leadId, name: leadDisplayName(row.lead), deleted: row.lead.deletedAt !== null },
       }));
+      const last = rows[query.limit - 1];
+      const nextCursor = more && last ? Buffer.from(`${last.micros}|${last.a.id.toString()}`).toString('base64url') : null;
+
+      let summary: AssignmentLogView['summary'] = null;
+      if (!query.cursor) {
+        const counts = await db
+          .select({ toUserId: assignments.toUserId, name: users.name, count: sql<number>`count(*)::int` })
+          .from(assignments)
+          .leftJoin(users, eq(users.id, assignments.toUserId))
+          .where(and(...filter))
+          .groupBy(assignments.toUserId, users.name);
+        const byRecipient = counts
+          .map((c) => ({ to: person(c.toUserId, c.name), count: Number(c.count) }))
+          .sort((a, b) => b.count - a.count || (a.to?.name ?? '').localeCompare(b.to?.name ?? ''));
+        summary = { total: byRecipient.reduce((n, c) => n + c.count, 0), byRecipient };
+      }
+      return { items, nextCursor, summary };
     },
 
     /**

@@ -134,6 +134,10 @@ export const assignments = pgTable(
     index('assignments_ws_lead_idx').on(t.workspaceId, t.leadId, t.at),
     index('assignments_ws_rule_user_idx').on(t.workspaceId, t.ruleId, t.toUserId, t.at),
     index('assignments_ws_user_idx').on(t.workspaceId, t.toUserId, t.at).where(sql`to_user_id IS NOT NULL`),
+    // The workspace's assignment log, newest first (GET /distribution/assignments, ADR 030).
+    index('assignments_ws_at_idx').on(t.workspaceId, t.at, t.id),
+    // An agent's log also lists the leads taken from them; capture's records have no from_user_id, so it skips this.
+    index('assignments_ws_from_idx').on(t.workspaceId, t.fromUserId, t.at).where(sql`from_user_id IS NOT NULL`),
   ],
 );
 

@@ -291,7 +291,8 @@ describe('lead distribution', () => {
       [{ strategy: 'round_robin', members: members(1), conditions: [{ field: 'nope', op: 'eq', value: 'x' }] }, 400, 'conditions.0.field'],
       [{ strategy: 'round_robin', members: members(1), dailyCap: -1 }, 400, 'dailyCap'],
       [{ strategy: 'round_robin', members: members(1), priority: 5 }, 409, 'priority'],
-      [{ strategy: 'round_robin', members: members(1), unknown: true }, 400, ''],
+      [{ strategy: 'round_robin', members: members(1), unknown: true }, 400, 'unknown'],
+      [{ strategy: 'round_robin', members: [{ userId: ids(1)[0], colour: 'red' }] }, 400, 'members.0.colour'],
       [{ strategy: 'round_robin', members: members(1, 1) }, 400, 'members.1.userId'],
       [{ strategy: 'round_robin', members: members(1), fallback: 'user' }, 400, 'fallbackUserId'],
     ];
@@ -344,6 +345,7 @@ describe('lead distribution', () => {
       ['/api/v1/distribution/availability', 'get'],
       ['/api/v1/distribution/availability/{userId}', 'patch'],
       ['/api/v1/leads/{id}/assignments', 'get'],
+      ['/api/v1/distribution/assignments', 'get'],
       ['/api/v1/distribution/offers', 'get'],
       ['/api/v1/leads/{id}/claim', 'post'],
       ['/api/v1/leads/{id}/speed', 'get'],

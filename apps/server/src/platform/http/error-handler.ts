@@ -15,6 +15,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const where = err.validationContext ?? 'body';
       const issues = err.validation.map((v) => {
         const path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+        // A key the schema does not know is named itself, not its parent object (or "body" / "querystring").
+        const keys: unknown = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : undefined;
+        if (Array.isArray(keys) && typeof keys[0] === 'string') {
+          return { field: path ? `${path}.${keys[0]}` : keys[0], message: keys.length > 1 ? `Unknown fields: ${keys.join(', ')}` : 'Unknown field' };
+        }
         return { field: path || where, message: v.message ?? 'Invalid value' };
       });
       const first = issues[0]!;

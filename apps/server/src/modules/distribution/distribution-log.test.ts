@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember, createTestApp, setUpOwner, type TestApp, type TestClient } from '../../test/app.ts';
+
+/** Sign-ups and invitations through the API: generous on a busy 2-core machine (tests assert no timings). */
+const SETUP_TIMEOUT = 180_000;
+
+type Person = { id: string; name: string } | null;
+type LogItem = {
+  id: string;
+  leadId: string;
+  lead: { id: string; name: string; deleted: boolean };
+  to: Person;
+  from: Person;
+  by: Person;
+  ruleId: string | null;
+  ruleName: string | null;
+  strategy: string | null;
+  reason: string;
+  at: string;
+};
+type Log = { items: LogItem[]; nextCursor: string | null; summary: { total: number; byRecipient: { to: Person; count: number }[] } | null };
+
+describe('assignment log (GET /distribution/assignments)', () => {
+  let t: TestApp;
+  let owner: TestClient;
+  let workspaceId: string;
+  let wsB: string;
+  let manager: { client: TestClient; userId: string };
+  let viewer: { client: TestClient; userId: string };
+  let ann: { client: TestClient; userId: string };
+  let bob: { client: TestClient; userId: string };
+  let ruleId: string;
+  const leadIds: string[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const o = await setUpOwner(t);
+    owner = o.owner;
+    workspaceId = o.workspaceId;
+    owner.workspaceId = workspaceId;
+    manager = await addMember(t, owner, 'manager@example.com', 'manager');
+    viewer = await addMember(t, owner, 'viewer@example.com', 'viewer');
+    ann = await addMember(t, owner, 'ann@example.com', 'agent');
+    bob = await addMember(t, owner, 'bob@example.com', 'agent');
+    wsB = (await owner.post('/api/v1/workspaces', { name: 'Beta Insurance' })).json().id;
+    owner.workspaceId = workspaceId;
+
+    const rule = await owner.post('/api/v1/distribution/rules', {
+      name: 'Buyers rotation',
+      priority: 10,
+      strategy: 'round_robin',
+      members: [{ userId: ann.userId }, { userId: bob.userId }],
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+    ruleId = rule.json().id;
+    // Six leads alternate Ann, Bob, Ann, Bob, Ann, Bob; a manager moves Buyer 1 to Bob, then Buyers 2 and 4 to Ann in
+    // one bulk change (two records of one statement, at the same instant).
+    for (let i = 1; i <= 6; i++) {
+      const res = await owner.post('/api/v1/leads', { firstName: 'Buyer', lastName: String(i) });
+      expect(res.statusCode, res.body).toBe(201);
+      leadIds.push(res.json().id);
+    }
+    const first = (await owner.get(`/api/v1/leads/${leadIds[0]}`)).json();
+    expect(first.owner.id).toBe(ann.userId);
+    const moved = await manager.client.patch(`/api/v1/leads/${leadIds[0]}`, { version: first.version, ownerId: bob.userId });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const bulk = await manager.client.post('/api/v1/leads/bulk', {
+      selection: { ids: [leadIds[1], leadIds[3]] },
+      action: { type: 'assign', ownerId: ann.userId },
+    });
+    expect(bulk.json()).toEqual({ affected: 2 });
+  }, SETUP_TIMEOUT);
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function log(query = '', client = owner): Promise<Log> {
+    const res = await client.get(`/api/v1/distribution/assignments${query}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  }
+
+  it('lists every assignment newest first with who, from whom, how and why, and counts the filter per recipient', async () => {
+    const all = await log();
+    expect(all.items).toHaveLength(9);
+    expect(all.nextCursor).toBeNull();
+    expect(all.summary).toEqual({
+      total: 9,
+      byRecipient: [
+        { to: { id: ann.userId, name: 'ann' }, count: 5 },
+        { to: { id: bob.userId, name: 'bob' }, count: 4 },
+      ],
+    });
+    const [bulkA, bulkB, single, ...byRule] = all.items;
+    expect([bulkA!.lead.name, bulkB!.lead.name].sort()).toEqual(['Buyer 2', 'Buyer 4']);
+    for (const record of [bulkA, bulkB]) {
+      expect(record).toMatchObject({ to: { id: ann.userId }, from: { id: bob.userId }, by: { id: manager.userId, name: 'manager' }, reason: 'manual' });
+    }
+    expect(single).toMatchObject({
+      leadId: leadIds[0],
+      lead: { id: leadIds[0], name: 'Buyer 1', deleted: false },
+      to: { id: bob.userId, name: 'bob' },
+      from: { id: ann.userId, name: 'ann' },
+      by: { id: manager.userId, name: 'manager' },
+      ruleId: null,
+      ruleName: null,
+      reason: 'manual',
+    });
+    // The rule's records, newest first: leads 6 to 1, alternating Bob and Ann.
+    expect(byRule.map((i) => [i.lead.name, i.to?.name, i.from, i.by, i.reason, i.ruleId, i.ruleName, i.strategy])).toEqual(
+      [6, 5, 4, 3, 2, 1].map((n) => [`Buyer ${n}`, n % 2 === 0 ? 'bob' : 'ann', null, null, 'rule', ruleId, 'Buyers rotation', 'round_robin']),
+    );
+    const order = all.items.map((i) => [Date.parse(i.at), Number(i.id)] as const);
+    for (let k = 1; k < order.length; k++) {
+      const [at, id] = order[k]!;
+      const [prevAt, prevId] = order[k - 1]!;
+      expect(at < prevAt || (at === prevAt && id < prevId)).toBe(true);
+    }
+  });
+
+  it('pages by cursor without losing or repeating a record, and counts only on the first page', async () => {
+    const all = (await log()).items;
+    // The bulk change's two records share their instant: the id orders them, and a page boundary between them loses
+    // nothing.
+    expect(all[0]!.at).toBe(all[1]!.at);
+    for (const limit of [1, 2, 4]) {
+      const seen: string[] = [];
+      let page = await log(`?limit=${limit}`);
+      expect(page.summary?.total).toBe(9);
+      seen.push(...page.items.map((i) => i.id));
+      while (page.nextCursor) {
+        page = await log(`?limit=${limit}&cursor=${page.nextCursor}`);
+        expect(page.summary).toBeNull();
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.items.map((i) => i.id));
+      }
+      expect(seen, `limit ${limit}`).toEqual(all.map((i) => i.id));
+    }
+  });
+
+  it('filters by recipient, rule, reason and days in the workspace time zone', async () => {
+    const toBob = await log(`?userId=${bob.userId}`);
+    expect(toBob.items.map((i) => i.to?.id)).toEqual(Array(4).fill(bob.userId));
+    expect(toBob.summary).toEqual({ total: 4, byRecipient: [{ to: { id: bob.userId, name: 'bob' }, count: 4 }] });
+    expect((await log(`?ruleId=${ruleId}`)).items).toHaveLength(6);
+    const manual = await log('?reason=manual');
+    expect(manual.items.map((i) => i.lead.name).sort()).toEqual(['Buyer 1', 'Buyer 2', 'Buyer 4']);
+    expect(manual.summary?.byRecipient).toEqual([
+      { to: { id: ann.userId, name: 'ann' }, count: 2 },
+      { to: { id: bob.userId, name: 'bob' }, count: 1 },
+    ]);
+    expect((await log(`?reason=rule&userId=${ann.userId}`)).summary?.total).toBe(3);
+    expect((await log('?reason=sla')).items).toEqual([]);
+
+    // A zone whose date differs from UTC's right now: the days must be read in it, not in UTC.
+    const hour = t.deps.now().getUTCHours();
+    const timeZone = hour < 10 ? 'Pacific/Pago_Pago' : 'Pacific/Kiritimati';
+    const zoned = await owner.patch('/api/v1/workspace', { timeZone });
+    expect(zoned.statusCode, zoned.body).toBe(200);
+    const day = (offsetDays: number) =>
+      new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(t.deps.now().getTime() + offsetDays * 86_400_000));
+    const utcToday = t.deps.now().toISOString().slice(0, 10);
+    expect(day(0)).not.toBe(utcToday);
+    expect((await log(`?since=${day(0)}&until=${day(0)}`)).summary?.total).toBe(9);
+    expect((await log(`?until=${day(-1)}`)).items).toEqual([]);
+    expect((await log(`?since=${day(1)}`)).items).toEqual([]);
+    expect((await log(`?since=${utcToday}&until=${utcToday}`)).items).toEqual([]);
+  });
+
+  it('shows agents only the records that gave them a lead or took one from them; leads.view_all sees all', async () => {
+    const annLog = await log('', ann.client);
+    expect(annLog.items.map((i) => [i.lead.name, i.reason, i.to?.name]).slice(2)).toEqual([
+      ['Buyer 1', 'manual', 'bob'],
+      ['Buyer 5', 'rule', 'ann'],
+      ['Buyer 3', 'rule', 'ann'],
+      ['Buyer 1', 'rule', 'ann'],
+    ]);
+    expect(annLog.summary).toEqual({
+      total: 6,
+      byRecipient: [
+        { to: { id: ann.userId, name: 'ann' }, count: 5 },
+        { to: { id: bob.userId, name: 'bob' }, count: 1 },
+      ],
+    });
+    // Filtering on another agent cannot widen it.
+    expect((await log(`?userId=${bob.userId}`, ann.client)).items.map((i) => i.lead.name)).toEqual(['Buyer 1']);
+    expect((await log('', bob.client)).summary).toEqual({
+      total: 6,
+      byRecipient: [
+        { to: { id: bob.userId, name: 'bob' }, count: 4 },
+        { to: { id: ann.userId, name: 'ann' }, count: 2 },
+      ],
+    });
+    expect((await log('', viewer.client)).summary?.total).toBe(9);
+    expect((await log('', manager.client)).summary?.total).toBe(9);
+  });
+
+  it('names a lead in the trash as deleted', async () => {
+    const trashed = await owner.delete(`/api/v1/leads/${leadIds[5]}`);
+    expect(trashed.statusCode, trashed.body).toBe(200);
+    const items = (await log()).items.filter((i) => i.leadId === leadIds[5]);
+    expect(items.map((i) => i.lead)).toEqual([{ id: leadIds[5], name: 'Buyer 6', deleted: true }]);
+  });
+
+  it('refuses bad filters with errors naming the field', async () => {
+    const cases: [string, string][] = [
+      ['?limit=0', 'limit'],
+      ['?limit=201', 'limit'],
+      ['?limit=many', 'limit'],
+      ['?reason=luck', 'reason'],
+      ['?userId=ann', 'userId'],
+      ['?ruleId=1', 'ruleId'],
+      ['?since=2026-13-01', 'since'],
+      ['?until=yesterday', 'until'],
+      ['?since=2026-12-02&until=2026-12-01', 'until'],
+      ['?cursor=nonsense', 'cursor'],
+      [`?cursor=${Buffer.from('12|34|56').toString('base64url')}`, 'cursor'],
+      ['?owner=me', 'owner'],
+    ];
+    for (const [query, field] of cases) {
+      const res = await owner.get(`/api/v1/distribution/assignments${query}`);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error, query).toMatchObject({ code: 'VALIDATION_FAILED', field });
+    }
+  });
+
+  it("keeps another workspace's records out of reach", async () => {
+    const page = await log('?limit=2');
+    owner.workspaceId = wsB;
+    try {
+      expect(await log()).toEqual({ items: [], nextCursor: null, summary: { total: 0, byRecipient: [] } });
+      expect((await log(`?ruleId=${ruleId}`)).items).toEqual([]);
+      expect((await log(`?userId=${ann.userId}`)).items).toEqual([]);
+      // Another workspace's cursor only positions the page; it reveals nothing.
+      expect((await log(`?cursor=${page.nextCursor}`)).items).toEqual([]);
+    } finally {
+      owner.workspaceId = workspaceId;
+    }
+    expect((await log()).summary?.total).toBe(9);
+  });
+});
