@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Unit and API tests (`npm test`). End-to-end tests have their own config in e2e/.
@@ -24,6 +25,8 @@ export default defineConfig({
       },
       {
         extends: true,
+        // The app's own `@/` imports, as in apps/web/vite.config.ts.
+        resolve: { alias: { '@': fileURLToPath(new URL('apps/web/src', import.meta.url)) } },
         test: { name: 'web', include: ['apps/web/src/**/*.test.ts'] },
       },
     ],

@@ -361,6 +361,62 @@ test('a first-to-claim offer reaches both agents live; when one claims it, it di
   await eventually(async () => (await apiAs<{ rules: { name: string; enabled: boolean }[] }>(owner, 'GET', '/distribution/rules')).rules.find((r) => r.name === 'Claim race')?.enabled).toBe(false);
 });
 
+test('the History tab lists every assignment with who, how and why, counts them per agent, and filters them', { timeout: 90_000 }, async () => {
+  const owner = await newPage(browser, server.baseUrl);
+  await logIn(owner, OWNER.email);
+  await owner.getByText(`Welcome, ${OWNER.name}!`).waitFor();
+  type Person = { id: string; name: string } | null;
+  const api = await apiAs<{ items: { lead: { name: string } }[]; summary: { total: number; byRecipient: { to: Person; count: number }[] } }>(
+    owner,
+    'GET',
+    '/distribution/assignments',
+  );
+  expect(api.summary.total).toBeGreaterThanOrEqual(4);
+
+  await owner.goto('/settings/distribution');
+  await owner.getByRole('tab', { name: 'History' }).click();
+  const log = owner.getByTestId('assignment-log');
+  const rows = log.getByTestId('assignment-log-row');
+  await eventually(() => rows.count()).toBe(api.items.length);
+  // Newest first: Ann's claim of Olga, by the first-to-claim rule.
+  const newest = (await rows.first().locator('td').allTextContents()).slice(1);
+  expect(newest).toEqual(['Olga Offer', ANN.name, 'Claimed', 'By rule "Claim race" (First to claim)', '—']);
+  // The round-robin's three leads from Meta went Ann, Bob, Ann.
+  const byRotation = await rows.evaluateAll((trs) =>
+    trs
+      .map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? ''))
+      .filter((cells) => cells[4] === 'By rule "Buyers rotation" (Round-robin)')
+      .map((cells) => cells[2])
+      .reverse(),
+  );
+  expect(byRotation.slice(0, 3)).toEqual([ANN.name, BOB.name, ANN.name]);
+
+  // The count per agent is the server's, for the whole filter.
+  const summary = log.getByTestId('assignment-log-summary');
+  expect(await summary.textContent()).toContain(`${api.summary.total} assignments`);
+  const badges = await log.getByTestId('assignment-log-recipient').allTextContents();
+  expect(badges).toEqual(api.summary.byRecipient.map((r) => `${r.to?.name ?? 'Left unassigned'} · ${r.count}`));
+
+  // An agent's count narrows the log to the leads given to them.
+  const bobCount = api.summary.byRecipient.find((r) => r.to?.name === BOB.name)!.count;
+  await log.getByRole('button', { name: `Show only the leads given to ${BOB.name}` }).click();
+  await eventually(() => rows.locator('td:nth-child(3)').allTextContents()).toEqual(Array(bobCount).fill(BOB.name));
+  expect(await log.getByRole('combobox', { name: 'Given to', exact: true }).inputValue()).toBe(BOB.name);
+  // Bob claimed nothing.
+  await choose(log, owner, 'Why', 'Claimed');
+  await log.getByText('No assignment matches these filters.').waitFor();
+  // A last day before the first is named at once.
+  await log.getByLabel('From day').fill('2026-03-10');
+  await log.getByLabel('To day').fill('2026-03-01');
+  await log.getByText('Must be on or after the first day').waitFor();
+  await log.getByRole('button', { name: 'Clear filters' }).click();
+  await eventually(() => rows.count()).toBe(api.items.length);
+
+  // A lead's name opens its page.
+  await rows.first().getByRole('link', { name: 'Olga Offer' }).click();
+  await owner.getByRole('heading', { name: 'Olga Offer' }).waitFor();
+});
+
 test('a manager sets working hours and days off; a bad range is named next to its field', { timeout: 60_000 }, async () => {
   const owner = await newPage(browser, server.baseUrl);
   await logIn(owner, OWNER.email);
@@ -402,10 +458,11 @@ test('Settings › Distribution and My new leads fit a phone-sized screen', { ti
   await logIn(page, OWNER.email);
   await page.getByText(`Welcome, ${OWNER.name}!`).waitFor();
   const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  for (const path of ['/settings/distribution', '/settings/distribution?tab=availability', '/my-leads']) {
+  for (const path of ['/settings/distribution', '/settings/distribution?tab=availability', '/settings/distribution?tab=history', '/my-leads']) {
     await page.goto(path);
     if (path === '/settings/distribution') await page.getByTestId('rule-row-Buyers rotation').waitFor();
     if (path.includes('availability')) await page.getByTestId(`availability-${ANN.name}`).waitFor();
+    if (path.includes('history')) await page.getByTestId('assignment-log-row').first().waitFor();
     if (path === '/my-leads') await page.getByRole('heading', { name: 'My new leads', level: 2 }).waitFor();
     expect({ path, overflow: Math.max(0, await overflow()) }).toEqual({ path, overflow: 0 });
   }

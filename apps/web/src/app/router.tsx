@@ -22,7 +22,7 @@ export type TokenSearch = { token?: string };
 export type UsersTab = 'members' | 'invitations' | 'reset-requests';
 export const INTEGRATIONS_TABS = ['lead-ads', 'api-keys', 'log', 'capture'] as const;
 export type IntegrationsTab = (typeof INTEGRATIONS_TABS)[number];
-export const DISTRIBUTION_TABS = ['rules', 'availability', 'speed'] as const;
+export const DISTRIBUTION_TABS = ['rules', 'availability', 'speed', 'history'] as const;
 export type DistributionTab = (typeof DISTRIBUTION_TABS)[number];
 
 const PUBLIC_WHEN_NOT_SET_UP = '/setup';

@@ -2,6 +2,7 @@ import { Tabs } from '@mantine/core';
 import { getRouteApi } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '@/components/page-header';
+import { AssignmentLog } from '@/features/distribution/components/assignment-log';
 import { AvailabilityList } from '@/features/distribution/components/availability-list';
 import { DistributionRulesSettings } from '@/features/distribution/components/distribution-rules-settings';
 import { SpeedToLead } from '@/features/distribution/components/speed-to-lead';
@@ -32,6 +33,7 @@ function DistributionSettings() {
         <Tabs.Tab value="rules">{t('distribution.tabs.rules')}</Tabs.Tab>
         <Tabs.Tab value="availability">{t('distribution.tabs.availability')}</Tabs.Tab>
         <Tabs.Tab value="speed">{t('distribution.tabs.speed')}</Tabs.Tab>
+        <Tabs.Tab value="history">{t('distribution.tabs.history')}</Tabs.Tab>
       </Tabs.List>
       <Tabs.Panel value="rules">
         <LeadReferencesGate>
@@ -43,6 +45,9 @@ function DistributionSettings() {
       </Tabs.Panel>
       <Tabs.Panel value="speed">
         <SpeedToLead />
+      </Tabs.Panel>
+      <Tabs.Panel value="history">
+        <AssignmentLog />
       </Tabs.Panel>
     </Tabs>
   );

@@ -1,7 +1,8 @@
-import type { availabilityPatch, distributionRuleInput, distributionRulePatch, simulateRequest } from '@leadflow/shared/distribution';
+import type { assignmentLogQuery, availabilityPatch, distributionRuleInput, distributionRulePatch, simulateRequest } from '@leadflow/shared/distribution';
 import {
   agentAvailability,
   assignmentHistory,
+  assignmentLog,
   availabilityList,
   claimResponse,
   distributionRule,
@@ -11,7 +12,7 @@ import {
   simulateResponse,
   speedToLeadTeam,
 } from '@leadflow/shared/distribution';
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { api } from '@/lib/api-client';
 
@@ -45,6 +46,25 @@ export const getAssignmentsQueryOptions = (leadId: string) =>
   });
 
 export const useLeadAssignments = (leadId: string) => useQuery(getAssignmentsQueryOptions(leadId));
+
+/* The workspace's assignment log. */
+
+export type AssignmentLogItem = z.infer<typeof assignmentLog>['items'][number];
+export type AssignmentLogSummary = NonNullable<z.infer<typeof assignmentLog>['summary']>;
+export type AssignmentLogFilters = Omit<z.input<typeof assignmentLogQuery>, 'cursor' | 'limit'> & { limit?: number };
+
+export const ASSIGNMENT_LOG_QUERY_KEY = [...DISTRIBUTION_QUERY_KEY, 'log'] as const;
+
+export const getAssignmentLogQueryOptions = (filters: AssignmentLogFilters) =>
+  infiniteQueryOptions({
+    queryKey: [...ASSIGNMENT_LOG_QUERY_KEY, filters],
+    queryFn: ({ pageParam, signal }) =>
+      api.get('/distribution/assignments', { schema: assignmentLog, params: { ...filters, cursor: pageParam }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+
+export const useAssignmentLog = (filters: AssignmentLogFilters) => useInfiniteQuery(getAssignmentLogQueryOptions(filters));
 
 function useRulesMutation<T, R>(mutationFn: (input: T) => Promise<R>) {
   const queryClient = useQueryClient();

@@ -5,9 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '@/lib/format';
 import { realtime } from '@/lib/realtime';
 import { getAssignmentsQueryOptions, getLeadSpeedQueryOptions, useLeadAssignments, useLeadSpeed } from '../api/distribution';
-import { formatDuration, reasonLabel, strategyLabel } from '../utils/labels';
-
-const REASON_COLORS: Record<string, string> = { rule: 'blue', claim: 'teal', sla: 'orange', manual: 'grape', existing_owner: 'cyan', fallback: 'yellow', unassigned: 'gray' };
+import { assignmentHow, formatDuration, REASON_COLORS, reasonLabel } from '../utils/labels';
 
 /** On a lead's page: every assignment, newest first — to whom, from whom, by which rule and strategy or by whom, why, when. */
 export function LeadAssignmentHistory({ leadId }: { leadId: string }) {
@@ -59,11 +57,7 @@ export function LeadAssignmentHistory({ leadId }: { leadId: string }) {
       )}
       <Timeline bulletSize={14} lineWidth={2}>
         {items.map((record) => {
-          const detail = record.ruleName
-            ? t('distribution.history.byRule', { rule: record.ruleName, strategy: strategyLabel(record.strategy) })
-            : record.by
-              ? t('distribution.history.byUser', { name: record.by.name })
-              : null;
+          const detail = assignmentHow(record);
           return (
             <Timeline.Item
               key={record.id}

@@ -3,9 +3,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { realtime } from '@/lib/realtime';
 import type { LeadOffer } from '../api/distribution';
-import { OFFERS_QUERY_KEY, SPEED_QUERY_KEY } from '../api/distribution';
+import { ASSIGNMENT_LOG_QUERY_KEY, OFFERS_QUERY_KEY, SPEED_QUERY_KEY } from '../api/distribution';
 
-/** Events that change who waits for a first action, and how fast the team answers. */
+/** Events that change who waits for a first action, how fast the team answers, and the assignment log. */
 const SPEED_EVENTS = ['lead.assigned', 'lead.updated', 'lead.deleted', 'leads.bulk_updated', 'lead.sla_breached', 'lead.moved'] as const;
 
 /**
@@ -22,6 +22,7 @@ export function useDistributionLiveUpdates() {
       timer = setTimeout(() => {
         timer = null;
         void queryClient.invalidateQueries({ queryKey: SPEED_QUERY_KEY });
+        void queryClient.invalidateQueries({ queryKey: ASSIGNMENT_LOG_QUERY_KEY });
       }, 200);
     };
     const offerTaken = (event: RealtimeEvent) => {
