@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { sendTestLead, startFakeGraph, type FakeGraph } from '../../apps/server/src/modules/capture/fake-graph.ts';
+import { parseCsv } from '../../apps/server/src/test/csv.ts';
 import { launchBrowser, newPage } from '../support/browser.ts';
 import { cardOf } from '../support/cards.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
@@ -402,6 +404,14 @@ test('the History tab lists every assignment with who, how and why, counts them 
   await log.getByRole('button', { name: `Show only the leads given to ${BOB.name}` }).click();
   await eventually(() => rows.locator('td:nth-child(3)').allTextContents()).toEqual(Array(bobCount).fill(BOB.name));
   expect(await log.getByRole('combobox', { name: 'Given to', exact: true }).inputValue()).toBe(BOB.name);
+  // The download holds the same records as the screen, for the same filter.
+  const [download] = await Promise.all([owner.waitForEvent('download'), log.getByRole('link', { name: 'Download CSV' }).click()]);
+  expect(await download.failure()).toBeNull();
+  expect(download.suggestedFilename()).toMatch(/^assignments-\d{4}-\d{2}-\d{2}\.csv$/);
+  const [header, ...records] = parseCsv(await readFile((await download.path())!, 'utf8'));
+  expect(header!.slice(0, 7)).toEqual(['When', 'Lead', 'Lead ID', 'Lead in trash', 'Given to', 'Taken from', 'Why']);
+  expect(records.map((r) => r[4])).toEqual(Array(bobCount).fill(BOB.name));
+  expect(records.map((r) => r[1])).toEqual(await rows.locator('td:nth-child(2)').allTextContents());
   // Bob claimed nothing.
   await choose(log, owner, 'Why', 'Claimed');
   await log.getByText('No assignment matches these filters.').waitFor();

@@ -6,6 +6,7 @@ import { cardOf } from '../support/cards.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { logIn } from '../support/session.ts';
 import { apiAs, inviteMember, setUpWorkspace } from '../support/team.ts';
+import { parseCsv } from '../../apps/server/src/test/csv.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -54,39 +55,6 @@ function clockIn(timeZone: string, at = new Date()): string {
     .format(at)
     .replace(/\s?[AP]M$/i, '')
     .trim();
-}
-
-/** A CSV file as rows of cells (quoted cells may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
 }
 
 /** Signs in and opens the lead list through the navigation. */

@@ -7,6 +7,7 @@ import { leadFilter } from './leads.ts';
  */
 export const DISTRIBUTION_STRATEGIES = ['round_robin', 'weighted', 'least_loaded', 'manual', 'first_to_claim'] as const;
 export const ASSIGNMENT_REASONS = ['rule', 'claim', 'sla', 'manual', 'existing_owner', 'fallback', 'unassigned'] as const;
+export type AssignmentReason = (typeof ASSIGNMENT_REASONS)[number];
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: 'Use HH:MM (24 h)' });
 const isoDay = z.iso.date({ message: 'Use YYYY-MM-DD' });
@@ -147,18 +148,32 @@ export const assignmentHistory = z.object({ assignments: z.array(assignmentRecor
  * workspace time zone, both ends included. Holders of leads.view_all see every record; others the records that gave
  * a lead to them or took one from them.
  */
+/** What the assignment log and its export filter on. */
+const assignmentLogFilterFields = {
+  /** Records that gave a lead to this user. */
+  userId: z.uuid({ message: 'Must be a UUID' }).optional(),
+  ruleId: z.uuid({ message: 'Must be a UUID' }).optional(),
+  reason: z.enum(ASSIGNMENT_REASONS, { message: `Use one of ${ASSIGNMENT_REASONS.join(', ')}` }).optional(),
+  since: isoDay.optional(),
+  until: isoDay.optional(),
+};
+const untilAfterSince = (q: { since?: string | undefined; until?: string | undefined }) => !q.since || !q.until || q.since <= q.until;
+const untilAfterSinceError = { path: ['until'], message: 'Must be on or after since' };
+
 export const assignmentLogQuery = z
   .strictObject({
-    /** Records that gave a lead to this user. */
-    userId: z.uuid({ message: 'Must be a UUID' }).optional(),
-    ruleId: z.uuid({ message: 'Must be a UUID' }).optional(),
-    reason: z.enum(ASSIGNMENT_REASONS, { message: `Use one of ${ASSIGNMENT_REASONS.join(', ')}` }).optional(),
-    since: isoDay.optional(),
-    until: isoDay.optional(),
+    ...assignmentLogFilterFields,
     limit: z.coerce.number().int({ message: 'Must be a whole number' }).min(1, { message: 'At least 1' }).max(200, { message: 'At most 200' }).default(50),
     cursor: z.string().max(200).optional(),
   })
-  .refine((q) => !q.since || !q.until || q.since <= q.until, { path: ['until'], message: 'Must be on or after since' });
+  .refine(untilAfterSince, untilAfterSinceError);
+
+/** The log's filters for a CSV download; `workspaceId` because a download link cannot send the x-workspace-id header. */
+export const assignmentLogExportQuery = z
+  .strictObject({ ...assignmentLogFilterFields, workspaceId: z.uuid({ message: 'Must be a UUID' }).optional() })
+  .refine(untilAfterSince, untilAfterSinceError);
+
+export type AssignmentLogExportQuery = z.infer<typeof assignmentLogExportQuery>;
 
 export const assignmentLogItem = assignmentRecord.extend({
   /** The lead's name now; `deleted` when it is in the trash. */

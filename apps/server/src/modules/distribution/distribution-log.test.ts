@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
+import { auditLog } from '../../platform/audit/audit.table.ts';
 import { addMember, createTestApp, setUpOwner, type TestApp, type TestClient } from '../../test/app.ts';
+import { parseCsv } from '../../test/csv.ts';
+import { dayInZone } from '../leads/lead-query.ts';
 
 /** Sign-ups and invitations through the API: generous on a busy 2-core machine (tests assert no timings). */
 const SETUP_TIMEOUT = 180_000;
@@ -237,5 +241,96 @@ describe('assignment log (GET /distribution/assignments)', () => {
       owner.workspaceId = workspaceId;
     }
     expect((await log()).summary?.total).toBe(9);
+  });
+
+  describe('CSV download (GET /distribution/assignments/export)', () => {
+    const HEADER = ['When', 'Lead', 'Lead ID', 'Lead in trash', 'Given to', 'Taken from', 'Why', 'Rule', 'Strategy', 'Changed by'];
+
+    async function download(query = '', client = owner): Promise<string[][]> {
+      const res = await client.get(`/api/v1/distribution/assignments/export${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const rows = parseCsv(res.rawPayload.toString('utf8'));
+      expect(rows[0]).toEqual(HEADER);
+      return rows.slice(1);
+    }
+
+    it('holds every record of the log, in its order, in words, with dates in the workspace time zone, and is audited', async () => {
+      const res = await owner.get('/api/v1/distribution/assignments/export');
+      const timeZone = (await owner.get('/api/v1/workspace')).json().timeZone as string;
+      expect(res.headers['content-disposition']).toBe(`attachment; filename="assignments-${dayInZone(t.deps.now(), timeZone)}.csv"`);
+      const rows = await download();
+      const items = (await log()).items;
+      expect(rows).toHaveLength(9);
+      expect(rows.map((r) => r[2])).toEqual(items.map((i) => i.leadId));
+      for (const [k, row] of rows.entries()) {
+        // ISO 8601 with the workspace's offset (not Z), the same instant to the second.
+        expect(row[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+        expect(Math.floor(Date.parse(row[0]!) / 1000)).toBe(Math.floor(Date.parse(items[k]!.at) / 1000));
+      }
+      const byLead = (name: string, why: string) => rows.find((r) => r[1] === name && r[6] === why)!.slice(1);
+      expect(byLead('Buyer 1', 'Changed by hand')).toEqual(['Buyer 1', leadIds[0], 'false', 'bob', 'ann', 'Changed by hand', '', '', 'manager']);
+      expect(byLead('Buyer 1', 'Rule matched')).toEqual(['Buyer 1', leadIds[0], 'false', 'ann', '', 'Rule matched', 'Buyers rotation', 'round_robin', '']);
+      expect(byLead('Buyer 6', 'Rule matched')).toEqual(['Buyer 6', leadIds[5], 'true', 'bob', '', 'Rule matched', 'Buyers rotation', 'round_robin', '']);
+
+      const entries = await t.deps.database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.action, 'distribution.assignments_export')));
+      expect(entries.length).toBeGreaterThanOrEqual(2);
+      expect(entries.at(-1)).toMatchObject({ entityType: 'assignment', newValues: { rows: 9, completed: true, filters: {} } });
+    });
+
+    it("applies the filters, the caller's scope and the leads.export permission", async () => {
+      expect((await download('?reason=manual')).map((r) => r[1]).sort()).toEqual(['Buyer 1', 'Buyer 2', 'Buyer 4']);
+      expect((await download(`?userId=${bob.userId}&reason=rule`)).map((r) => r[1])).toEqual(['Buyer 6', 'Buyer 4', 'Buyer 2']);
+      expect(await download(`?ruleId=${ruleId}&reason=manual`)).toEqual([]);
+      // A download link names its workspace in the query (it cannot send the x-workspace-id header).
+      expect(await download(`?workspaceId=${workspaceId}&reason=sla`)).toEqual([]);
+
+      // Agents hold no leads.export by default; one whose role grants it downloads only their own records.
+      expect((await ann.client.get('/api/v1/distribution/assignments/export')).statusCode).toBe(403);
+      const role = await owner.post('/api/v1/roles', { name: 'Agent who exports', permissions: ['leads.create', 'leads.edit', 'leads.export'] });
+      expect(role.statusCode, role.body).toBe(201);
+      expect((await owner.patch(`/api/v1/members/${ann.userId}`, { roleId: role.json().id })).statusCode).toBe(200);
+      const annRows = await download('', ann.client);
+      expect(annRows).toHaveLength(6);
+      expect(annRows.every((r) => r[4] === 'ann' || r[5] === 'ann')).toBe(true);
+    });
+
+    it("refuses bad filters naming the field, and keeps another workspace's records out", async () => {
+      for (const [query, field] of [
+        ['?reason=luck', 'reason'],
+        ['?since=2026-12-02&until=2026-12-01', 'until'],
+        ['?limit=10', 'limit'],
+        ['?workspaceId=acme', 'workspaceId'],
+      ] as const) {
+        const res = await owner.get(`/api/v1/distribution/assignments/export${query}`);
+        expect(res.statusCode, query).toBe(400);
+        expect(res.json().error, query).toMatchObject({ code: 'VALIDATION_FAILED', field });
+      }
+      owner.workspaceId = wsB;
+      try {
+        expect(await download()).toEqual([]);
+        expect(await download(`?userId=${ann.userId}`)).toEqual([]);
+      } finally {
+        owner.workspaceId = workspaceId;
+      }
+    });
+
+    it('reads past one batch of 2,000 without skipping or repeating a record, ties at one instant included', async () => {
+      // 2,500 records in groups of 1,000 sharing one instant, so the batch boundary falls inside a tie.
+      await t.deps.database.db.execute(sql`
+        INSERT INTO assignments (workspace_id, lead_id, to_user_id, reason, at)
+        SELECT ${workspaceId}::uuid, ${leadIds[2]}::uuid, CASE WHEN i % 2 = 0 THEN ${ann.userId}::uuid ELSE ${bob.userId}::uuid END,
+               'fallback', '2026-01-01T00:00:00Z'::timestamptz + (i / 1000) * interval '1 second'
+        FROM generate_series(0, 2499) AS i`);
+      const rows = await download('?reason=fallback');
+      expect(rows).toHaveLength(2500);
+      expect(rows.filter((r) => r[4] === 'ann')).toHaveLength(1250);
+      expect(rows.map((r) => r[0])).toEqual([...rows.map((r) => r[0])].sort().reverse());
+      expect((await log('?reason=fallback&limit=1')).summary?.total).toBe(2500);
+    });
   });
 });

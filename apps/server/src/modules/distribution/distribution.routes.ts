@@ -4,6 +4,7 @@ import {
   assignmentHistory,
   assignmentLog,
   assignmentLogQuery,
+  assignmentLogExportQuery,
   agentAvailability,
   availabilityList,
   availabilityPatch,
@@ -21,6 +22,7 @@ import {
   speedToLeadQuery,
   speedToLeadTeam,
 } from '@leadflow/shared/distribution';
+import { sendDownload } from '../../platform/http/download.ts';
 import { actorOf } from '../accounts/auth.plugin.ts';
 import type { OfferService } from './distribution.offers.ts';
 import type { DistributionService } from './distribution.service.ts';
@@ -113,6 +115,21 @@ export const distributionRoutes: FastifyPluginAsyncZod<{ distribution: Distribut
       response: { 200: assignmentLog },
     },
     handler: async (request) => distribution.log(actorOf(request), request.query),
+  });
+
+  app.get('/distribution/assignments/export', {
+    schema: {
+      tags,
+      summary: 'Download the assignment log as CSV (UTF-8 with BOM), streamed: every record the filters match, newest first',
+      description:
+        'The same filters and scope as GET /distribution/assignments; dates are ISO 8601 with the workspace offset. Columns: When, Lead, Lead ID, Lead in trash, Given to, Taken from, Why, Rule, Strategy, Changed by. Needs leads.export. `workspaceId` names the workspace for a download link, which cannot send the x-workspace-id header.',
+      querystring: assignmentLogExportQuery,
+    },
+    config: { permission: 'leads.export' },
+    handler: async (request, reply) => {
+      const file = await distribution.exportLog(actorOf(request), request.query);
+      return sendDownload(reply, file);
+    },
   });
 
   app.get('/distribution/offers', {

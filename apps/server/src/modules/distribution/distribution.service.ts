@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type {
   availabilityPatch,
@@ -11,14 +11,18 @@ import type {
   assignmentRecord,
   assignmentLog,
   assignmentLogQuery,
+  AssignmentLogExportQuery,
+  AssignmentReason,
   agentAvailability as agentAvailabilityView,
 } from '@leadflow/shared/distribution';
 import { writeAudit } from '../../platform/audit/audit.ts';
 import type { DbOrTx } from '../../platform/db/client.ts';
 import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound } from '../../platform/errors.ts';
+import type { Download } from '../../platform/http/download.ts';
 import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import { users } from '../accounts/accounts.table.ts';
-import { compileLeadFilters } from '../leads/lead-query.ts';
+import { csvStream, type ExportColumn } from '../leads/lead-export.ts';
+import { compileLeadFilters, dayInZone } from '../leads/lead-query.ts';
 import { leadDisplayName } from '../leads/leads.mapper.ts';
 import { leads } from '../leads/leads.table.ts';
 import { memberships } from '../workspaces/workspaces.table.ts';
@@ -33,6 +37,7 @@ type AvailabilityPatch = z.infer<typeof availabilityPatch>;
 type AvailabilityView = z.infer<typeof agentAvailabilityView>;
 type AssignmentView = z.infer<typeof assignmentRecord>;
 type AssignmentLogQuery = z.infer<typeof assignmentLogQuery>;
+type AssignmentLogFilters = Omit<AssignmentLogQuery, 'limit' | 'cursor'>;
 type AssignmentLogView = z.infer<typeof assignmentLog>;
 type SimulateInput = z.infer<typeof simulateRequest>;
 type SimulateOutput = z.infer<typeof simulateResponse>;
@@ -99,11 +104,52 @@ function toRecordView({ a, toName, fromName, byName, ruleName }: RecordRow): Ass
 }
 
 /** The log's keyset cursor: the last record's `at` in microseconds since the epoch, and its id. */
-function decodeLogCursor(cursor: string): { micros: string; id: string } {
+function decodeLogCursor(cursor: string): LogCursor {
   const [micros, id, rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (rest !== undefined || !micros || !id || !/^-?\d{1,18}$/.test(micros) || !/^\d{1,18}$/.test(id)) throw invalid('cursor', 'Invalid cursor');
   return { micros, id };
 }
+
+type LogCursor = { micros: string; id: string };
+
+function encodeLogCursor(row: LogRow): string {
+  return Buffer.from(`${row.micros}|${row.a.id.toString()}`).toString('base64url');
+}
+
+type LogRow = RecordRow & {
+  lead: Pick<typeof leads.$inferSelect, 'firstName' | 'lastName' | 'company' | 'emails' | 'phones' | 'deletedAt'>;
+  micros: string;
+};
+
+function toLogItem(row: LogRow): AssignmentLogView['items'][number] {
+  return { ...toRecordView(row), lead: { id: row.a.leadId, name: leadDisplayName(row.lead), deleted: row.lead.deletedAt !== null } };
+}
+
+const EXPORT_BATCH = 2000;
+
+/** Why, in the export's words (the web app has its own, translated). */
+const REASON_WORDS: Record<AssignmentReason, string> = {
+  rule: 'Rule matched',
+  claim: 'Claimed',
+  sla: 'SLA missed',
+  manual: 'Changed by hand',
+  existing_owner: 'Returning person',
+  fallback: 'Fallback',
+  unassigned: 'Left unassigned',
+};
+
+const LOG_EXPORT_COLUMNS: ExportColumn<LogRow>[] = [
+  { name: 'at', header: 'When', isDate: true, value: (r) => ({ instant: r.a.at }) },
+  { name: 'lead', header: 'Lead', isDate: false, value: (r) => leadDisplayName(r.lead) },
+  { name: 'leadId', header: 'Lead ID', isDate: false, value: (r) => r.a.leadId },
+  { name: 'leadInTrash', header: 'Lead in trash', isDate: false, value: (r) => r.lead.deletedAt !== null },
+  { name: 'to', header: 'Given to', isDate: false, value: (r) => (r.a.toUserId ? (r.toName ?? 'Former member') : null) },
+  { name: 'from', header: 'Taken from', isDate: false, value: (r) => (r.a.fromUserId ? (r.fromName ?? 'Former member') : null) },
+  { name: 'reason', header: 'Why', isDate: false, value: (r) => REASON_WORDS[r.a.reason] },
+  { name: 'rule', header: 'Rule', isDate: false, value: (r) => r.ruleName ?? (r.a.ruleId === null && r.a.strategy ? 'Deleted rule' : null) },
+  { name: 'strategy', header: 'Strategy', isDate: false, value: (r) => r.a.strategy },
+  { name: 'by', header: 'Changed by', isDate: false, value: (r) => (r.a.byUserId ? (r.byName ?? 'Former member') : null) },
+];
 
 export function createDistributionService(deps: AppDeps) {
   const db = deps.database.db;
@@ -128,6 +174,33 @@ export function createDistributionService(deps: AppDeps) {
       .leftJoin(byUser, eq(byUser.id, assignments.byUserId))
       .leftJoin(distributionRules, eq(distributionRules.id, assignments.ruleId))
       .$dynamic();
+  }
+
+  /** The log's conditions: the workspace, the caller's scope, then the filters (days in the workspace's zone). */
+  function logFilter(actor: Actor, query: AssignmentLogFilters, timeZone: string): SQL[] {
+    const filter = [eq(assignments.workspaceId, actor.workspaceId)];
+    if (!actor.permissions.has('leads.view_all')) {
+      filter.push(or(eq(assignments.toUserId, actor.userId), eq(assignments.fromUserId, actor.userId))!);
+    }
+    if (query.userId) filter.push(eq(assignments.toUserId, query.userId));
+    if (query.ruleId) filter.push(eq(assignments.ruleId, query.ruleId));
+    if (query.reason) filter.push(eq(assignments.reason, query.reason));
+    // Local midnight of a day in the workspace zone; `until` includes its whole day.
+    if (query.since) filter.push(sql`${assignments.at} >= (${query.since}::date)::timestamp AT TIME ZONE ${timeZone}`);
+    if (query.until) filter.push(sql`${assignments.at} < (${query.until}::date + 1)::timestamp AT TIME ZONE ${timeZone}`);
+    return filter;
+  }
+
+  /** Up to `limit` records of the filter, newest first, after a keyset position. */
+  function logPage(filter: SQL[], after: LogCursor | null, limit: number): Promise<LogRow[]> {
+    const page = [...filter];
+    if (after) {
+      page.push(sql`(${assignments.at}, ${assignments.id}) < ('epoch'::timestamptz + ${after.micros}::bigint * interval '1 microsecond', ${after.id}::bigint)`);
+    }
+    return recordsQuery()
+      .where(and(...page))
+      .orderBy(desc(assignments.at), desc(assignments.id))
+      .limit(limit);
   }
 
   async function ruleOrNotFound(tx: DbOrTx, workspaceId: string, id: string): Promise<RuleWithMembers> {
@@ -397,35 +470,13 @@ export function createDistributionService(deps: AppDeps) {
      * whole filter per recipient.
      */
     async log(actor: Actor, query: AssignmentLogQuery): Promise<AssignmentLogView> {
-      const ws = actor.workspaceId;
-      const timeZone = query.since || query.until ? await repo.workspaceTimeZone(db, ws) : 'UTC';
-      const filter = [eq(assignments.workspaceId, ws)];
-      if (!actor.permissions.has('leads.view_all')) {
-        filter.push(or(eq(assignments.toUserId, actor.userId), eq(assignments.fromUserId, actor.userId))!);
-      }
-      if (query.userId) filter.push(eq(assignments.toUserId, query.userId));
-      if (query.ruleId) filter.push(eq(assignments.ruleId, query.ruleId));
-      if (query.reason) filter.push(eq(assignments.reason, query.reason));
-      // Local midnight of a day in the workspace zone; `until` includes its whole day.
-      if (query.since) filter.push(sql`${assignments.at} >= (${query.since}::date)::timestamp AT TIME ZONE ${timeZone}`);
-      if (query.until) filter.push(sql`${assignments.at} < (${query.until}::date + 1)::timestamp AT TIME ZONE ${timeZone}`);
-
-      const page = [...filter];
-      if (query.cursor) {
-        const after = decodeLogCursor(query.cursor);
-        page.push(sql`(${assignments.at}, ${assignments.id}) < ('epoch'::timestamptz + ${after.micros}::bigint * interval '1 microsecond', ${after.id}::bigint)`);
-      }
-      const rows = await recordsQuery()
-        .where(and(...page))
-        .orderBy(desc(assignments.at), desc(assignments.id))
-        .limit(query.limit + 1);
+      const timeZone = query.since || query.until ? await repo.workspaceTimeZone(db, actor.workspaceId) : 'UTC';
+      const filter = logFilter(actor, query, timeZone);
+      const rows = await logPage(filter, query.cursor ? decodeLogCursor(query.cursor) : null, query.limit + 1);
       const more = rows.length > query.limit;
-      const items = rows.slice(0, query.limit).map((row) => ({
-        ...toRecordView(row),
-        lead: { id: row.a.leadId, name: leadDisplayName(row.lead), deleted: row.lead.deletedAt !== null },
-      }));
+      const items = rows.slice(0, query.limit).map(toLogItem);
       const last = rows[query.limit - 1];
-      const nextCursor = more && last ? Buffer.from(`${last.micros}|${last.a.id.toString()}`).toString('base64url') : null;
+      const nextCursor = more && last ? encodeLogCursor(last) : null;
 
       let summary: AssignmentLogView['summary'] = null;
       if (!query.cursor) {
@@ -441,6 +492,46 @@ export function createDistributionService(deps: AppDeps) {
         summary = { total: byRecipient.reduce((n, c) => n + c.count, 0), byRecipient };
       }
       return { items, nextCursor, summary };
+    },
+
+    /**
+     * The log's records for the same filters as a streamed CSV (every matching record, read in keyset batches of
+     * 2,000; dates in the workspace's time zone). Audited when the last row went out or the reader went away.
+     */
+    async exportLog(actor: Actor, query: AssignmentLogExportQuery): Promise<Download> {
+      const timeZone = await repo.workspaceTimeZone(db, actor.workspaceId);
+      const filter = logFilter(actor, query, timeZone);
+      const filters = { userId: query.userId, ruleId: query.ruleId, reason: query.reason, since: query.since, until: query.until };
+      let rows = 0;
+      let completed = false;
+      async function* batches(): AsyncGenerator<LogRow[]> {
+        try {
+          let after: LogCursor | null = null;
+          for (;;) {
+            const batch = await logPage(filter, after, EXPORT_BATCH);
+            if (batch.length === 0) break;
+            rows += batch.length;
+            yield batch;
+            if (batch.length < EXPORT_BATCH) break;
+            after = { micros: batch[batch.length - 1]!.micros, id: batch[batch.length - 1]!.a.id.toString() };
+          }
+          completed = true;
+        } finally {
+          await writeAudit(db, {
+            workspaceId: actor.workspaceId,
+            actorId: actor.userId,
+            action: 'distribution.assignments_export',
+            entityType: 'assignment',
+            newValues: { filters, rows, completed },
+            ip: actor.ip,
+          });
+        }
+      }
+      return {
+        filename: `assignments-${dayInZone(deps.now(), timeZone)}.csv`,
+        contentType: 'text/csv; charset=utf-8',
+        body: csvStream(batches(), LOG_EXPORT_COLUMNS, timeZone),
+      };
     },
 
     /**

@@ -346,6 +346,7 @@ describe('lead distribution', () => {
       ['/api/v1/distribution/availability/{userId}', 'patch'],
       ['/api/v1/leads/{id}/assignments', 'get'],
       ['/api/v1/distribution/assignments', 'get'],
+      ['/api/v1/distribution/assignments/export', 'get'],
       ['/api/v1/distribution/offers', 'get'],
       ['/api/v1/leads/{id}/claim', 'post'],
       ['/api/v1/leads/{id}/speed', 'get'],

@@ -6,6 +6,7 @@ import yauzl from 'yauzl';
 import { exportManifest, type ExportManifest } from '@leadflow/shared/exports';
 import { addMember, createTestApp, setUpOwner, type TestApp, type TestClient } from '../../test/app.ts';
 import { createExportsService } from './exports.service.ts';
+import { parseCsv } from '../../test/csv.ts';
 
 let t: TestApp;
 let owner: TestClient;
@@ -68,37 +69,6 @@ function unzip(buffer: Buffer): Promise<Map<string, string>> {
       zip.readEntry();
     });
   });
-}
-
-/** RFC 4180 reader for the test: quoted fields with doubled quotes and line breaks, CRLF records. */
-function parseCsv(text: string): string[][] {
-  const src = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && src[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  if (field !== '' || row.length) throw new Error('The CSV does not end with CRLF');
-  return rows;
 }
 
 function records(files: Map<string, string>, name: string): Record<string, string>[] {

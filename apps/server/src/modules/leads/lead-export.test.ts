@@ -6,40 +6,10 @@ import { addMember, createTestApp, setUpOwner, type TestApp, type TestClient } f
 import { csvField, neutralizeFormula } from './lead-export.ts';
 import { queryParam, seedCustomField, seedLeads, stagesOf } from './lead-list.fixtures.ts';
 import { dayInZone } from './lead-query.ts';
+import { parseCsv } from '../../test/csv.ts';
 
 /** Sign-ups, invitations and seeding through the API: generous on a busy 2-core machine (tests assert no timings). */
 const SETUP_TIMEOUT = 180_000;
-
-/** RFC 4180 reader for the assertions: quoted fields, doubled quotes, CRLF records. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  expect(field).toBe('');
-  expect(row).toEqual([]);
-  return rows;
-}
 
 describe('formula neutralising and CSV quoting', () => {
   it('prefixes an apostrophe to text a spreadsheet would run, and nothing else', () => {

@@ -16,7 +16,8 @@ import { isoInZoneFormatter, zoneOffsetCache } from './zone-offsets.ts';
 
 export type ExportValue = string | number | boolean | { instant: Date } | null;
 
-export type ExportColumn = { name: string; header: string; isDate: boolean; value(row: LeadRow): ExportValue };
+/** A column of an export: its header and how a row gives its cell. Leads by default; other exports pass their rows. */
+export type ExportColumn<Row = LeadRow> = { name: string; header: string; isDate: boolean; value(row: Row): ExportValue };
 
 export const STANDARD_LABELS: Record<LeadStandardField, string> = {
   name: 'Name',
@@ -199,7 +200,7 @@ function csvCell(value: ExportValue, iso: (at: Date) => string): string {
 }
 
 /** UTF-8 with a byte-order mark (Excel then reads accents right), CRLF line ends, a header row of labels. */
-export function csvStream(batches: AsyncIterable<LeadRow[]>, columns: readonly ExportColumn[], timeZone: string): Readable {
+export function csvStream<Row>(batches: AsyncIterable<Row[]>, columns: readonly ExportColumn<Row>[], timeZone: string): Readable {
   const iso = isoInZoneFormatter(timeZone);
   async function* lines(): AsyncGenerator<string> {
     yield `\uFEFF${columns.map((c) => csvField(neutralizeFormula(c.header))).join(',')}\r\n`;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { bulkActionRequest, bulkActionResponse, exportRequestParams, leadCount, leadList, leadListParams } from '@leadflow/shared/leads';
+import { sendDownload } from '../../platform/http/download.ts';
 import { actorOf, authOf } from '../accounts/auth.plugin.ts';
 import { createLeadListService, type LeadListActor } from './lead-list.service.ts';
 import { savedViewsRoutes } from './saved-views.routes.ts';
@@ -64,11 +65,7 @@ export const leadListRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (request, reply) => {
       const file = await leads.exportLeads(listActorOf(request), request.query);
-      return reply
-        .header('content-type', file.contentType)
-        .header('content-disposition', `attachment; filename="${file.filename}"`)
-        .header('cache-control', 'no-store')
-        .send(file.body);
+      return sendDownload(reply, file);
     },
   });
 

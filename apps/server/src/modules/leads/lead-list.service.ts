@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { ANNOUNCE_EACH_ASSIGNMENT_UP_TO } from '@leadflow/shared/distribution';
@@ -6,6 +5,7 @@ import type { bulkActionRequest, LeadQuery } from '@leadflow/shared/leads';
 import type { Permission } from '@leadflow/shared/permissions';
 import { writeAudit } from '../../platform/audit/audit.ts';
 import { forbidden, invalid } from '../../platform/errors.ts';
+import type { Download } from '../../platform/http/download.ts';
 import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import { createCustomFieldsService } from '../custom-fields/custom-fields.service.ts';
 import { recordBulkManualAssignment, withdrawOpenOffers } from '../distribution/distribution.assign.ts';
@@ -388,7 +388,7 @@ export function createLeadListService(deps: AppDeps) {
      * 2,000. The audit entry, with the query and the row count, is written when the last row went out (or the
      * reader went away: then `completed` is false).
      */
-    async exportLeads(actor: LeadListActor, params: LeadExportParams): Promise<{ filename: string; contentType: string; body: Readable }> {
+    async exportLeads(actor: LeadListActor, params: LeadExportParams): Promise<Download> {
       const scope = scopeOf(actor, false);
       const { query, sortGiven } = parseLeadQueryParam(params.query);
       const requested = params.columns

@@ -47,7 +47,7 @@ function DistributionSettings() {
         <SpeedToLead />
       </Tabs.Panel>
       <Tabs.Panel value="history">
-        <AssignmentLog />
+        <AssignmentLog canExport={can('leads.export')} />
       </Tabs.Panel>
     </Tabs>
   );

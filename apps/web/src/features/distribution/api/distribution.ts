@@ -14,7 +14,8 @@ import {
 } from '@leadflow/shared/distribution';
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { api } from '@/lib/api-client';
+import { api, API_BASE } from '@/lib/api-client';
+import { getCurrentWorkspaceId } from '@/lib/workspace-store';
 
 export type DistributionRule = z.infer<typeof distributionRule>;
 export type AgentAvailability = z.infer<typeof agentAvailability>;
@@ -65,6 +66,22 @@ export const getAssignmentLogQueryOptions = (filters: AssignmentLogFilters) =>
   });
 
 export const useAssignmentLog = (filters: AssignmentLogFilters) => useInfiniteQuery(getAssignmentLogQueryOptions(filters));
+
+/**
+ * The CSV download of the log for the same filters. A link, so the file streams to disk with the session cookie;
+ * it cannot send the x-workspace-id header, so the workspace goes in the `workspaceId` parameter.
+ */
+export function assignmentLogExportUrl(filters: AssignmentLogFilters): string {
+  const params = new URLSearchParams();
+  for (const key of ['userId', 'ruleId', 'reason', 'since', 'until'] as const) {
+    const value = filters[key];
+    if (value) params.set(key, value);
+  }
+  const workspaceId = getCurrentWorkspaceId();
+  if (workspaceId) params.set('workspaceId', workspaceId);
+  const query = params.toString();
+  return `${API_BASE}/distribution/assignments/export${query ? `?${query}` : ''}`;
+}
 
 function useRulesMutation<T, R>(mutationFn: (input: T) => Promise<R>) {
   const queryClient = useQueryClient();

@@ -1,5 +1,6 @@
 import { ASSIGNMENT_REASONS } from '@leadflow/shared/distribution';
 import { Anchor, Badge, Button, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { IconDownload } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +8,7 @@ import { LoadingScreen } from '@/components/loading-screen';
 import { QueryError } from '@/components/query-error';
 import { formatDateTime } from '@/lib/format';
 import type { AssignmentLogFilters, AssignmentLogItem, AssignmentLogSummary } from '../api/distribution';
-import { useAssignmentLog, useAvailability, useDistributionRules } from '../api/distribution';
+import { assignmentLogExportUrl, useAssignmentLog, useAvailability, useDistributionRules } from '../api/distribution';
 import { useDistributionLiveUpdates } from '../hooks/use-distribution-live-updates';
 import { assignmentHow, REASON_COLORS, reasonLabel } from '../utils/labels';
 
@@ -29,15 +30,17 @@ function toQuery(filters: Filters): AssignmentLogFilters {
 
 /**
  * Settings › Distribution › History: every assignment of the workspace, newest first — who got which lead, from whom,
- * by which rule or manager, and why — filtered by agent, rule, reason and days, with the count per recipient.
+ * by which rule or manager, and why — filtered by agent, rule, reason and days, with the count per recipient. With
+ * leads.export, the same records download as CSV.
  */
-export function AssignmentLog() {
+export function AssignmentLog({ canExport }: { canExport: boolean }) {
   const { t } = useTranslation();
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const set = <K extends keyof Filters>(key: K, value: Filters[K]) => setFilters((current) => ({ ...current, [key]: value }));
   // Days are whole dates: an "until" before "since" is refused by the server, so say it here first.
   const badRange = filters.since !== '' && filters.until !== '' && filters.until < filters.since;
-  const log = useAssignmentLog(toQuery(badRange ? { ...filters, until: '' } : filters));
+  const query = toQuery(badRange ? { ...filters, until: '' } : filters);
+  const log = useAssignmentLog(query);
   const agents = useAvailability();
   const rules = useDistributionRules();
   useDistributionLiveUpdates();
@@ -87,11 +90,20 @@ export function AssignmentLog() {
           error={badRange ? t('distribution.log.untilBeforeSince') : undefined}
         />
       </SimpleGrid>
-      {filtered ? (
-        <Group>
-          <Button variant="subtle" size="compact-sm" onClick={() => setFilters(EMPTY)}>
-            {t('distribution.log.clear')}
-          </Button>
+      {filtered || canExport ? (
+        <Group justify="space-between">
+          {filtered ? (
+            <Button variant="subtle" size="compact-sm" onClick={() => setFilters(EMPTY)}>
+              {t('distribution.log.clear')}
+            </Button>
+          ) : (
+            <span />
+          )}
+          {canExport ? (
+            <Button component="a" href={assignmentLogExportUrl(query)} download variant="default" size="compact-sm" leftSection={<IconDownload size={14} />}>
+              {t('distribution.log.export')}
+            </Button>
+          ) : null}
         </Group>
       ) : null}
 
