@@ -15,6 +15,7 @@ import { DEFAULTS, GENERATOR_VERSION, generate, readGenerationInfo, type Generat
 import { parseArgs } from './lib/args.ts';
 import { assignMarkdown, runAssignBench, runAssignCli, assignOptionsFrom, type AssignReport } from './assign.ts';
 import { boardMarkdown, boardOptionsFrom, runBoardBench, runBoardCli, type BoardReport } from './board.ts';
+import { runLogCli } from './assign-log.ts';
 import { runTasksBench, runTasksCli, tasksMarkdown, tasksOptionsFrom, type TasksReport } from './tasks.ts';
 import { importMarkdown, importOptionsFrom, runImportBench, runImportCli, type ImportReport } from './import.ts';
 import { ingestMarkdown, ingestOptionsFrom, runIngestBench, runIngestCli, type IngestReport } from './ingest.ts';
@@ -96,6 +97,10 @@ const args = parseArgs(process.argv.slice(2), {
     'tasks-reminders',
     'tasks-reminder-lead-seconds',
     'tasks-ws-users',
+    // The assignment log set (bench/assign-log.ts; README "Assignment log").
+    'log-database-url',
+    'log-records',
+    'log-requests',
   ],
 });
 
@@ -186,6 +191,8 @@ async function main(): Promise<void> {
   if (opts.only === 'assign') process.exit(await runAssignCli(process.argv.slice(2), `npm run bench -- ${process.argv.slice(2).join(' ')}`));
   // `--only tasks`: "my tasks" queues on 100,000 open tasks and 10,000 reminders in one minute, on its own database.
   if (opts.only === 'tasks') process.exit(await runTasksCli(process.argv.slice(2), `npm run bench -- ${process.argv.slice(2).join(' ')}`));
+  // `--only assign-log`: the assignment log's pages and CSV export on 1,000,000 records, on its own database.
+  if (opts.only === 'assign-log') process.exit(await runLogCli(process.argv.slice(2), `npm run bench -- ${process.argv.slice(2).join(' ')}`));
   // `--only import`: a 100,000-row CSV in update-or-create mode on PostgreSQL, then 20,000 rows on PGlite.
   if (opts.only === 'import') process.exit(await runImportCli(process.argv.slice(2), `npm run bench -- ${process.argv.slice(2).join(' ')}`));
   const started = new Date();

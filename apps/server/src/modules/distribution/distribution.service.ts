@@ -480,12 +480,17 @@ export function createDistributionService(deps: AppDeps) {
 
       let summary: AssignmentLogView['summary'] = null;
       if (!query.cursor) {
-        const counts = await db
-          .select({ toUserId: assignments.toUserId, name: users.name, count: sql<number>`count(*)::int` })
+        // Counted on `assignments` alone, then named: joining users first would carry every row through the join.
+        const perRecipient = db
+          .select({ toUserId: assignments.toUserId, count: sql<number>`count(*)::int`.as('count') })
           .from(assignments)
-          .leftJoin(users, eq(users.id, assignments.toUserId))
           .where(and(...filter))
-          .groupBy(assignments.toUserId, users.name);
+          .groupBy(assignments.toUserId)
+          .as('per_recipient');
+        const counts = await db
+          .select({ toUserId: perRecipient.toUserId, name: users.name, count: perRecipient.count })
+          .from(perRecipient)
+          .leftJoin(users, eq(users.id, perRecipient.toUserId));
         const byRecipient = counts
           .map((c) => ({ to: person(c.toUserId, c.name), count: Number(c.count) }))
           .sort((a, b) => b.count - a.count || (a.to?.name ?? '').localeCompare(b.to?.name ?? ''));
