@@ -328,6 +328,13 @@ test('a first-to-claim offer reaches both agents live; when one claims it, it di
   const leadPath = new URL(ann.url()).pathname;
   await ann.getByRole('link', { name: 'My new leads' }).click();
   await ann.getByTestId('new-lead-Olga Offer').waitFor();
+  // Below, her own assignment history (an agent does not see the workspace's): the claim first.
+  const mine = ann.getByTestId('my-assignments').getByTestId('my-assignment');
+  await eventually(async () => (await mine.first().textContent()) ?? '').toContain('Olga Offer');
+  expect(await mine.first().textContent()).toContain('Given to you · By rule "Claim race" (First to claim)');
+  expect(await mine.first().textContent()).toContain('Claimed');
+  // The round-robin gave her two of the first test's three leads.
+  expect(await mine.count()).toBeGreaterThanOrEqual(3);
   // Bob does not have it.
   await bob.goto('/leads');
   await eventually(() => ownLeads(bob)).toEqual(['Mark Second']);

@@ -156,6 +156,8 @@ const assignmentLogFilterFields = {
   reason: z.enum(ASSIGNMENT_REASONS, { message: `Use one of ${ASSIGNMENT_REASONS.join(', ')}` }).optional(),
   since: isoDay.optional(),
   until: isoDay.optional(),
+  /** Only the records that gave a lead to the caller or took one from them, whatever their role may read. */
+  mine: z.enum(['true', 'false'], { message: 'Use true or false' }).optional(),
 };
 const untilAfterSince = (q: { since?: string | undefined; until?: string | undefined }) => !q.since || !q.until || q.since <= q.until;
 const untilAfterSinceError = { path: ['until'], message: 'Must be on or after since' };

@@ -197,6 +197,10 @@ describe('assignment log (GET /distribution/assignments)', () => {
     });
     expect((await log('', viewer.client)).summary?.total).toBe(9);
     expect((await log('', manager.client)).summary?.total).toBe(9);
+    // mine=true: a manager's own records only (they moved leads, none was given to or taken from them).
+    expect(await log('?mine=true', manager.client)).toEqual({ items: [], nextCursor: null, summary: { total: 0, byRecipient: [] } });
+    expect((await log('?mine=true', ann.client)).items.map((i) => i.id)).toEqual(annLog.items.map((i) => i.id));
+    expect((await log('?mine=false', ann.client)).summary?.total).toBe(6);
   });
 
   it('names a lead in the trash as deleted', async () => {
@@ -220,6 +224,7 @@ describe('assignment log (GET /distribution/assignments)', () => {
       ['?cursor=nonsense', 'cursor'],
       [`?cursor=${Buffer.from('12|34|56').toString('base64url')}`, 'cursor'],
       ['?owner=me', 'owner'],
+      ['?mine=yes', 'mine'],
     ];
     for (const [query, field] of cases) {
       const res = await owner.get(`/api/v1/distribution/assignments${query}`);

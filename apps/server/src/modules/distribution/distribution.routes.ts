@@ -110,7 +110,7 @@ export const distributionRoutes: FastifyPluginAsyncZod<{ distribution: Distribut
     schema: {
       tags,
       summary:
-        "The workspace's assignment log, newest first (keyset pages: pass nextCursor as cursor), filtered by recipient, rule, reason and days in the workspace time zone; the first page counts the whole filter per recipient. leads.view_all: every record; others: the records that gave them a lead or took one from them",
+        "The workspace's assignment log, newest first (keyset pages: pass nextCursor as cursor), filtered by recipient, rule, reason and days in the workspace time zone; the first page counts the whole filter per recipient. leads.view_all: every record (or their own with mine=true); others: the records that gave them a lead or took one from them",
       querystring: assignmentLogQuery,
       response: { 200: assignmentLog },
     },

@@ -179,7 +179,7 @@ export function createDistributionService(deps: AppDeps) {
   /** The log's conditions: the workspace, the caller's scope, then the filters (days in the workspace's zone). */
   function logFilter(actor: Actor, query: AssignmentLogFilters, timeZone: string): SQL[] {
     const filter = [eq(assignments.workspaceId, actor.workspaceId)];
-    if (!actor.permissions.has('leads.view_all')) {
+    if (query.mine === 'true' || !actor.permissions.has('leads.view_all')) {
       filter.push(or(eq(assignments.toUserId, actor.userId), eq(assignments.fromUserId, actor.userId))!);
     }
     if (query.userId) filter.push(eq(assignments.toUserId, query.userId));
@@ -506,7 +506,7 @@ export function createDistributionService(deps: AppDeps) {
     async exportLog(actor: Actor, query: AssignmentLogExportQuery): Promise<Download> {
       const timeZone = await repo.workspaceTimeZone(db, actor.workspaceId);
       const filter = logFilter(actor, query, timeZone);
-      const filters = { userId: query.userId, ruleId: query.ruleId, reason: query.reason, since: query.since, until: query.until };
+      const filters = { userId: query.userId, ruleId: query.ruleId, reason: query.reason, since: query.since, until: query.until, mine: query.mine };
       let rows = 0;
       let completed = false;
       async function* batches(): AsyncGenerator<LogRow[]> {

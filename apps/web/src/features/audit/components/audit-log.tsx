@@ -1,9 +1,7 @@
 import type { AuditEntry } from '@leadflow/shared/workspace';
 import {
   ActionIcon,
-  Button,
   Code,
-  Group,
   Select,
   SimpleGrid,
   Stack,
@@ -15,6 +13,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadMore } from '@/components/load-more';
 import { LoadingScreen } from '@/components/loading-screen';
 import { QueryError } from '@/components/query-error';
 import { formatDateTime } from '@/lib/format';
@@ -123,13 +122,7 @@ export function AuditLog({ actors }: AuditLogProps) {
         </Table.ScrollContainer>
       )}
 
-      {audit.hasNextPage ? (
-        <Group justify="center">
-          <Button variant="default" loading={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()}>
-            {t('audit.loadMore')}
-          </Button>
-        </Group>
-      ) : null}
+      <LoadMore query={audit} label={t('audit.loadMore')} />
     </Stack>
   );
 }

@@ -4,6 +4,7 @@ import { IconDownload } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadMore } from '@/components/load-more';
 import { LoadingScreen } from '@/components/loading-screen';
 import { QueryError } from '@/components/query-error';
 import { formatDateTime } from '@/lib/format';
@@ -139,13 +140,7 @@ export function AssignmentLog({ canExport }: { canExport: boolean }) {
               </Table>
             </Table.ScrollContainer>
           )}
-          {log.hasNextPage ? (
-            <Group justify="center">
-              <Button variant="default" loading={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
-                {t('distribution.log.loadMore')}
-              </Button>
-            </Group>
-          ) : null}
+          <LoadMore query={log} label={t('distribution.log.loadMore')} />
         </>
       )}
     </Stack>

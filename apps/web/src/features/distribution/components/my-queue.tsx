@@ -12,6 +12,7 @@ import type { LeadOffer } from '../api/distribution';
 import { useClaimLead, useOffers, useSpeedToLead } from '../api/distribution';
 import { useDistributionLiveUpdates } from '../hooks/use-distribution-live-updates';
 import { formatDuration } from '../utils/labels';
+import { MyAssignmentsSection } from './my-assignments';
 
 /** Re-renders every few seconds so waiting times and countdowns move. */
 function useNow(intervalMs = 5_000): number {
@@ -155,13 +156,14 @@ export function NewLeadsSection({ userId }: { userId: string }) {
   );
 }
 
-/** The agent's queue: offers to claim, then new leads waiting for a first action. Live. */
+/** The agent's queue: offers to claim, new leads waiting for a first action, then their assignment history. Live. */
 export function MyQueue({ userId }: { userId: string }) {
   useDistributionLiveUpdates();
   return (
     <Stack gap="xl">
       <OffersSection />
       <NewLeadsSection userId={userId} />
+      <MyAssignmentsSection userId={userId} />
     </Stack>
   );
 }

@@ -3,6 +3,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadMore } from '@/components/load-more';
 import { LoadingScreen } from '@/components/loading-screen';
 import { QueryError } from '@/components/query-error';
 import { formatDateTime } from '@/lib/format';
@@ -131,13 +132,7 @@ export function IntegrationLog() {
         </Table.ScrollContainer>
       )}
 
-      {log.hasNextPage ? (
-        <Group justify="center">
-          <Button variant="default" loading={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
-            {t('integrations.log.loadMore')}
-          </Button>
-        </Group>
-      ) : null}
+      <LoadMore query={log} label={t('integrations.log.loadMore')} />
     </Stack>
   );
 }

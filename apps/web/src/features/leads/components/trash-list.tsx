@@ -4,6 +4,7 @@ import { IconRestore, IconTrashX } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { ConfirmButton } from '@/components/confirm-button';
+import { LoadMore } from '@/components/load-more';
 import { LoadingScreen } from '@/components/loading-screen';
 import { QueryError } from '@/components/query-error';
 import { formatDateTime } from '@/lib/format';
@@ -111,13 +112,7 @@ export function TrashList() {
           </Table>
         </Table.ScrollContainer>
       )}
-      {leads.hasNextPage ? (
-        <Group justify="center">
-          <Button variant="default" loading={leads.isFetchingNextPage} onClick={() => void leads.fetchNextPage()}>
-            {t('trash.loadMore')}
-          </Button>
-        </Group>
-      ) : null}
+      <LoadMore query={leads} label={t('trash.loadMore')} />
     </Stack>
   );
 }
