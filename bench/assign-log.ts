@@ -19,13 +19,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { hashPassword } from '../apps/server/src/platform/auth/password.ts';
-import { openDatabase } from '../apps/server/src/platform/db/client.ts';
-import { createAccountsRepository } from '../apps/server/src/modules/accounts/accounts.repository.ts';
-import { createWorkspacesRepository } from '../apps/server/src/modules/workspaces/workspaces.repository.ts';
 import { parseSetArgs } from './lib/args.ts';
 import { saveResults } from './lib/results.ts';
-import { ApiClient, describeFailure } from './lib/http.ts';
+import { describeFailure, type ApiClient } from './lib/http.ts';
+import { insertMembers, setUpInstallation, signIn } from './lib/team.ts';
 import { AGENT_NAMES } from './lib/dataset.ts';
 import { recreateDatabase, rssMb, startServerProcess, stopServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { fmtMs, round, runLoad, type LatencyStats } from './lib/stats.ts';
@@ -66,53 +63,20 @@ export type LogReport = {
   error?: string;
 };
 
-async function signIn(base: string, email: string, password: string): Promise<{ client: ApiClient; workspaceId: string; userId: string }> {
-  const client = new ApiClient(base, 200);
-  await client.get('/api/v1/me');
-  const login = await client.post('/api/v1/auth/login', { email, password });
-  if (login.status !== 200) throw new Error(`Sign-in of ${email} failed: ${describeFailure(login)}`);
-  const me = JSON.parse((await client.get('/api/v1/me')).body) as { currentWorkspaceId: string; user: { id: string } };
-  client.workspaceId = me.currentWorkspaceId;
-  return { client, workspaceId: me.currentWorkspaceId, userId: me.user.id };
-}
-
 /** The owner through the set-up API, a second workspace, 50 agents through the app's repositories, 10 rules through the API. */
 async function setUp(base: string, databaseUrl: string): Promise<{ owner: ApiClient; workspaceId: string; otherWorkspaceId: string; ownerId: string; agents: { id: string; email: string }[]; rules: string[] }> {
-  const c = new ApiClient(base);
-  try {
-    await c.get('/api/v1/me');
-    const setup = await c.post('/api/v1/setup', { name: OWNER.name, email: OWNER.email, password: OWNER.password, workspaceName: 'Log Bench' });
-    if (setup.status !== 201) throw new Error(`Set-up failed: ${describeFailure(setup)}`);
-  } finally {
-    c.close();
-  }
-  const { client: owner, workspaceId, userId: ownerId } = await signIn(base, OWNER.email, OWNER.password);
-  const other = await owner.post('/api/v1/workspaces', { name: 'Other Workspace' });
-  if (other.status !== 201) throw new Error(`Creating the second workspace failed: ${describeFailure(other)}`);
-  const otherWorkspaceId = (JSON.parse(other.body) as { id: string }).id;
-  owner.workspaceId = workspaceId;
+  const { owner, workspaceId, ownerId, otherWorkspaceId } = await setUpInstallation(base, OWNER, 'Log Bench');
   // UTC, so the days of the filters are the dates of the records' ISO instants.
   const zoned = await owner.request('PATCH', '/api/v1/workspace', { body: { timeZone: 'UTC' } });
   if (zoned.status !== 200) throw new Error(`Setting the time zone failed: ${describeFailure(zoned)}`);
-
-  const database = await openDatabase({ databaseUrl, poolSize: 2 });
-  const agents: { id: string; email: string }[] = [];
-  try {
-    const accounts = createAccountsRepository(database.db);
-    const workspaces = createWorkspacesRepository(database.db);
-    const passwordHash = await hashPassword(MEMBER_PASSWORD);
-    await database.db.transaction(async (tx) => {
-      const agentRole = await workspaces.findRoleByKey(workspaceId, 'agent', tx);
-      for (let k = 0; k < AGENTS; k++) {
-        const email = `log-agent${String(k + 1).padStart(2, '0')}@example.com`;
-        const u = await accounts.insertUser(tx, { email, name: `${AGENT_NAMES[k % AGENT_NAMES.length]!} ${k + 1}`, passwordHash });
-        await workspaces.insertMembership(tx, { workspaceId, userId: u.id, roleId: agentRole!.id, status: 'active', approvedBy: ownerId });
-        agents.push({ id: u.id, email });
-      }
-    });
-  } finally {
-    await database.close();
-  }
+  const emails = Array.from({ length: AGENTS }, (_, k) => `log-agent${String(k + 1).padStart(2, '0')}@example.com`);
+  const userIds = await insertMembers(
+    databaseUrl,
+    { workspaceId, ownerId },
+    emails.map((email, k) => ({ email, name: `${AGENT_NAMES[k % AGENT_NAMES.length]!} ${k + 1}`, role: 'agent' as const })),
+    MEMBER_PASSWORD,
+  );
+  const agents = emails.map((email, k) => ({ id: userIds[k]!, email }));
   const rules: string[] = [];
   for (let r = 0; r < RULES; r++) {
     const group = agents.slice((r * 5) % AGENTS, ((r * 5) % AGENTS) + 5);

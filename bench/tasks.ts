@@ -27,13 +27,10 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { like } from 'drizzle-orm';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { hashPassword } from '../apps/server/src/platform/auth/password.ts';
 import { openDatabase, type Db } from '../apps/server/src/platform/db/client.ts';
 import * as schema from '../apps/server/src/platform/db/schema.ts';
 import { createJobs } from '../apps/server/src/platform/jobs/jobs.ts';
 import type { AppDeps } from '../apps/server/src/platform/http/types.ts';
-import { createAccountsRepository } from '../apps/server/src/modules/accounts/accounts.repository.ts';
-import { createWorkspacesRepository } from '../apps/server/src/modules/workspaces/workspaces.repository.ts';
 import { createNotificationsService } from '../apps/server/src/modules/notifications/notifications.service.ts';
 import { createTasksRepository, type ListFilter, type TaskScope } from '../apps/server/src/modules/tasks/tasks.repository.ts';
 import { createTasksService, todayIn } from '../apps/server/src/modules/tasks/tasks.service.ts';
@@ -42,7 +39,8 @@ import { processCpu } from './ingest.ts';
 import { parseSetArgs } from './lib/args.ts';
 import { saveResults } from './lib/results.ts';
 import { profileMarkdown, summarizeProfile, type ProfileSummary } from './lib/profile.ts';
-import { ApiClient, describeFailure } from './lib/http.ts';
+import { describeFailure, type ApiClient } from './lib/http.ts';
+import { insertMembers, setUpInstallation, signIn } from './lib/team.ts';
 import { AGENT_NAMES } from './lib/dataset.ts';
 import { recreateDatabase, rssMb, startServerProcess, stopServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { databaseName } from './lib/sql.ts';
@@ -167,62 +165,23 @@ function uptime(): string {
 
 type Member = { userId: string; email: string; client?: ApiClient };
 
-async function signIn(base: string, email: string, password: string): Promise<{ client: ApiClient; workspaceId: string; userId: string }> {
-  // Every client starts on the same loopback address: 50 requests each before moving on keeps each address under the
-  // API's 1,200 requests a minute while several members' clients run at once.
-  const client = new ApiClient(base, 50);
-  await client.get('/api/v1/me'); // the lf_csrf cookie, as a first page load sets it
-  const login = await client.post('/api/v1/auth/login', { email, password });
-  if (login.status !== 200) throw new Error(`Sign-in of ${email} failed: ${describeFailure(login)}`);
-  const me = JSON.parse((await client.get('/api/v1/me')).body) as { currentWorkspaceId: string; user: { id: string } };
-  client.workspaceId = me.currentWorkspaceId;
-  return { client, workspaceId: me.currentWorkspaceId, userId: me.user.id };
-}
-
 /** The installation and its owner, a second workspace, then agents and a manager through the app's repositories. */
 async function setUp(base: string, o: TasksOptions): Promise<{ workspaceId: string; otherWorkspaceId: string; ownerId: string; agents: Member[]; manager: Member }> {
-  const c = new ApiClient(base);
-  try {
-    await c.get('/api/v1/me');
-    const setup = await c.post('/api/v1/setup', { name: OWNER.name, email: OWNER.email, password: OWNER.password, workspaceName: 'Tasks Bench' });
-    if (setup.status !== 201) throw new Error(`Set-up failed: ${describeFailure(setup)}`);
-  } finally {
-    c.close();
-  }
-  const { client: owner, workspaceId, userId: ownerId } = await signIn(base, OWNER.email, OWNER.password);
-  let otherWorkspaceId: string;
-  try {
-    const other = await owner.post('/api/v1/workspaces', { name: 'Other Workspace' });
-    if (other.status !== 201) throw new Error(`Creating the second workspace failed: ${describeFailure(other)}`);
-    otherWorkspaceId = (JSON.parse(other.body) as { id: string }).id;
-  } finally {
-    owner.close();
-  }
-  const database = await openDatabase({ databaseUrl: o.databaseUrl, poolSize: 2 });
-  const agents: Member[] = [];
-  let manager: Member | undefined;
-  try {
-    const accounts = createAccountsRepository(database.db);
-    const workspaces = createWorkspacesRepository(database.db);
-    const passwordHash = await hashPassword(MEMBER_PASSWORD);
-    await database.db.transaction(async (tx) => {
-      const agentRole = await workspaces.findRoleByKey(workspaceId, 'agent', tx);
-      const managerRole = await workspaces.findRoleByKey(workspaceId, 'manager', tx);
-      for (let k = 0; k < o.agents; k++) {
-        const email = `tasks-agent${String(k + 1).padStart(2, '0')}@example.com`;
-        const u = await accounts.insertUser(tx, { email, name: `${AGENT_NAMES[k % AGENT_NAMES.length]!} ${k + 1}`, passwordHash });
-        await workspaces.insertMembership(tx, { workspaceId, userId: u.id, roleId: agentRole!.id, status: 'active', approvedBy: ownerId });
-        agents.push({ userId: u.id, email });
-      }
-      const email = 'tasks-manager@example.com';
-      const u = await accounts.insertUser(tx, { email, name: 'Team Manager', passwordHash });
-      await workspaces.insertMembership(tx, { workspaceId, userId: u.id, roleId: managerRole!.id, status: 'active', approvedBy: ownerId });
-      manager = { userId: u.id, email };
-    });
-  } finally {
-    await database.close();
-  }
-  return { workspaceId, otherWorkspaceId, ownerId, agents, manager: manager! };
+  const { owner, workspaceId, ownerId, otherWorkspaceId } = await setUpInstallation(base, OWNER, 'Tasks Bench');
+  owner.close();
+  const agentEmails = Array.from({ length: o.agents }, (_, k) => `tasks-agent${String(k + 1).padStart(2, '0')}@example.com`);
+  const userIds = await insertMembers(
+    o.databaseUrl,
+    { workspaceId, ownerId },
+    [
+      ...agentEmails.map((email, k) => ({ email, name: `${AGENT_NAMES[k % AGENT_NAMES.length]!} ${k + 1}`, role: 'agent' as const })),
+      { email: 'tasks-manager@example.com', name: 'Team Manager', role: 'manager' as const },
+    ],
+    MEMBER_PASSWORD,
+  );
+  const agents = agentEmails.map((email, k) => ({ userId: userIds[k]!, email }));
+  const manager = { userId: userIds[o.agents]!, email: 'tasks-manager@example.com' };
+  return { workspaceId, otherWorkspaceId, ownerId, agents, manager };
 }
 
 /**

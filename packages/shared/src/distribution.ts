@@ -7,7 +7,6 @@ import { leadFilter } from './leads.ts';
  */
 export const DISTRIBUTION_STRATEGIES = ['round_robin', 'weighted', 'least_loaded', 'manual', 'first_to_claim'] as const;
 export const ASSIGNMENT_REASONS = ['rule', 'claim', 'sla', 'manual', 'existing_owner', 'fallback', 'unassigned'] as const;
-export type AssignmentReason = (typeof ASSIGNMENT_REASONS)[number];
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: 'Use HH:MM (24 h)' });
 const isoDay = z.iso.date({ message: 'Use YYYY-MM-DD' });
@@ -143,11 +142,6 @@ export const assignmentRecord = z.object({
 });
 export const assignmentHistory = z.object({ assignments: z.array(assignmentRecord) });
 
-/**
- * GET /distribution/assignments: the workspace's assignment log, newest first, in keyset pages. Days are in the
- * workspace time zone, both ends included. Holders of leads.view_all see every record; others the records that gave
- * a lead to them or took one from them.
- */
 /** What the assignment log and its export filter on. */
 const assignmentLogFilterFields = {
   /** Records that gave a lead to this user. */
@@ -162,6 +156,11 @@ const assignmentLogFilterFields = {
 const untilAfterSince = (q: { since?: string | undefined; until?: string | undefined }) => !q.since || !q.until || q.since <= q.until;
 const untilAfterSinceError = { path: ['until'], message: 'Must be on or after since' };
 
+/**
+ * GET /distribution/assignments: the workspace's assignment log, newest first, in keyset pages. Days are in the
+ * workspace time zone, both ends included. Holders of leads.view_all see every record; others the records that gave
+ * a lead to them or took one from them.
+ */
 export const assignmentLogQuery = z
   .strictObject({
     ...assignmentLogFilterFields,

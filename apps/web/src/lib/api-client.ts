@@ -97,6 +97,20 @@ function buildUrl(path: string, params?: QueryParams): string {
   return `${API_BASE}${path}${query ? `?${query}` : ''}`;
 }
 
+/**
+ * The address of a file the browser downloads through a link, so it streams straight to disk; the session cookie
+ * authenticates it. A link cannot send the x-workspace-id header, so the workspace chosen in this browser goes in the
+ * `workspaceId` parameter (without one, the server uses the session's). Empty parameters are left out.
+ */
+export function downloadUrl(path: string, params: Record<string, string | undefined> = {}): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) query.set(key, value);
+  const workspaceId = getCurrentWorkspaceId();
+  if (workspaceId) query.set('workspaceId', workspaceId);
+  const text = query.toString();
+  return `${API_BASE}${path}${text ? `?${text}` : ''}`;
+}
+
 async function send(method: string, url: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   // A FormData body (file upload) sets its own multipart content type and boundary.

@@ -12,7 +12,6 @@ import type {
   assignmentLog,
   assignmentLogQuery,
   AssignmentLogExportQuery,
-  AssignmentReason,
   agentAvailability as agentAvailabilityView,
 } from '@leadflow/shared/distribution';
 import { writeAudit } from '../../platform/audit/audit.ts';
@@ -27,7 +26,7 @@ import { leadDisplayName } from '../leads/leads.mapper.ts';
 import { leads } from '../leads/leads.table.ts';
 import { memberships } from '../workspaces/workspaces.table.ts';
 import { unavailableReason } from './distribution-engine.ts';
-import { distributeLeads, type Distributed } from './distribution.assign.ts';
+import { distributeLeads, type AssignmentReason, type Distributed } from './distribution.assign.ts';
 import { distributionRepository as repo, type RuleWithMembers } from './distribution.repository.ts';
 import { agentAvailability, assignments, distributionRuleMembers, distributionRules } from './distribution.table.ts';
 
@@ -112,8 +111,14 @@ function decodeLogCursor(cursor: string): LogCursor {
 
 type LogCursor = { micros: string; id: string };
 
+/** The keyset position just after a record. */
+function cursorOf(row: LogRow): LogCursor {
+  return { micros: row.micros, id: row.a.id.toString() };
+}
+
 function encodeLogCursor(row: LogRow): string {
-  return Buffer.from(`${row.micros}|${row.a.id.toString()}`).toString('base64url');
+  const { micros, id } = cursorOf(row);
+  return Buffer.from(`${micros}|${id}`).toString('base64url');
 }
 
 type LogRow = RecordRow & {
@@ -506,7 +511,7 @@ export function createDistributionService(deps: AppDeps) {
     async exportLog(actor: Actor, query: AssignmentLogExportQuery): Promise<Download> {
       const timeZone = await repo.workspaceTimeZone(db, actor.workspaceId);
       const filter = logFilter(actor, query, timeZone);
-      const filters = { userId: query.userId, ruleId: query.ruleId, reason: query.reason, since: query.since, until: query.until, mine: query.mine };
+      const { workspaceId: _workspace, ...filters } = query;
       let rows = 0;
       let completed = false;
       async function* batches(): AsyncGenerator<LogRow[]> {
@@ -518,7 +523,7 @@ export function createDistributionService(deps: AppDeps) {
             rows += batch.length;
             yield batch;
             if (batch.length < EXPORT_BATCH) break;
-            after = { micros: batch[batch.length - 1]!.micros, id: batch[batch.length - 1]!.a.id.toString() };
+            after = cursorOf(batch[batch.length - 1]!);
           }
           completed = true;
         } finally {

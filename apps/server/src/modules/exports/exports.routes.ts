@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { exportDetail, exportList } from '@leadflow/shared/exports';
+import { sendDownload } from '../../platform/http/download.ts';
 import { actorOf } from '../accounts/auth.plugin.ts';
 import type { ExportsService } from './exports.service.ts';
 
@@ -45,12 +46,7 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ exports: ExportsService }> =
     },
     handler: async (request, reply) => {
       const file = await exports.download(actorOf(request), request.params.id);
-      return reply
-        .header('content-type', 'application/zip')
-        .header('content-length', String(file.sizeBytes))
-        .header('content-disposition', `attachment; filename="${file.fileName}"`)
-        .header('cache-control', 'no-store')
-        .send(file.stream);
+      return sendDownload(reply, { filename: file.fileName, contentType: 'application/zip', body: file.stream, bytes: file.sizeBytes });
     },
   });
 };

@@ -14,8 +14,7 @@ import {
 } from '@leadflow/shared/distribution';
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { api, API_BASE } from '@/lib/api-client';
-import { getCurrentWorkspaceId } from '@/lib/workspace-store';
+import { api, downloadUrl } from '@/lib/api-client';
 
 export type DistributionRule = z.infer<typeof distributionRule>;
 export type AgentAvailability = z.infer<typeof agentAvailability>;
@@ -67,20 +66,10 @@ export const getAssignmentLogQueryOptions = (filters: AssignmentLogFilters) =>
 
 export const useAssignmentLog = (filters: AssignmentLogFilters) => useInfiniteQuery(getAssignmentLogQueryOptions(filters));
 
-/**
- * The CSV download of the log for the same filters. A link, so the file streams to disk with the session cookie;
- * it cannot send the x-workspace-id header, so the workspace goes in the `workspaceId` parameter.
- */
+/** The CSV download of the log for the same filters (a link: see downloadUrl). */
 export function assignmentLogExportUrl(filters: AssignmentLogFilters): string {
-  const params = new URLSearchParams();
-  for (const key of ['userId', 'ruleId', 'reason', 'since', 'until'] as const) {
-    const value = filters[key];
-    if (value) params.set(key, value);
-  }
-  const workspaceId = getCurrentWorkspaceId();
-  if (workspaceId) params.set('workspaceId', workspaceId);
-  const query = params.toString();
-  return `${API_BASE}/distribution/assignments/export${query ? `?${query}` : ''}`;
+  const { userId, ruleId, reason, since, until } = filters;
+  return downloadUrl('/distribution/assignments/export', { userId, ruleId, reason, since, until });
 }
 
 function useRulesMutation<T, R>(mutationFn: (input: T) => Promise<R>) {

@@ -1,7 +1,6 @@
 import { ASSIGNMENT_REASONS } from '@leadflow/shared/distribution';
-import { Anchor, Badge, Button, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { Badge, Button, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
-import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadMore } from '@/components/load-more';
@@ -11,7 +10,8 @@ import { formatDateTime } from '@/lib/format';
 import type { AssignmentLogFilters, AssignmentLogItem, AssignmentLogSummary } from '../api/distribution';
 import { assignmentLogExportUrl, useAssignmentLog, useAvailability, useDistributionRules } from '../api/distribution';
 import { useDistributionLiveUpdates } from '../hooks/use-distribution-live-updates';
-import { assignmentHow, REASON_COLORS, reasonLabel } from '../utils/labels';
+import { assignmentHow, reasonLabel } from '../utils/labels';
+import { LogLead, ReasonBadge } from './log-parts';
 
 type Filters = { userId: string | null; ruleId: string | null; reason: string | null; since: string; until: string };
 
@@ -184,18 +184,7 @@ function LogRow({ item }: { item: AssignmentLogItem }) {
         </Text>
       </Table.Td>
       <Table.Td>
-        {item.lead.deleted ? (
-          <Group gap={6} wrap="nowrap">
-            <Text size="sm">{item.lead.name}</Text>
-            <Badge size="xs" variant="light" color="gray">
-              {t('distribution.log.inTrash')}
-            </Badge>
-          </Group>
-        ) : (
-          <Anchor size="sm" renderRoot={(props) => <Link to="/leads/$leadId" params={{ leadId: item.lead.id }} {...props} />}>
-            {item.lead.name}
-          </Anchor>
-        )}
+        <LogLead lead={item.lead} />
       </Table.Td>
       <Table.Td>
         <Text size="sm" fw={500}>
@@ -203,9 +192,7 @@ function LogRow({ item }: { item: AssignmentLogItem }) {
         </Text>
       </Table.Td>
       <Table.Td>
-        <Badge size="sm" variant="light" color={REASON_COLORS[item.reason] ?? 'gray'} style={{ textTransform: 'none' }}>
-          {reasonLabel(item.reason)}
-        </Badge>
+        <ReasonBadge reason={item.reason} />
       </Table.Td>
       <Table.Td>
         <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>

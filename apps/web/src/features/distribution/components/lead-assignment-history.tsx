@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '@/lib/format';
 import { realtime } from '@/lib/realtime';
 import { getAssignmentsQueryOptions, getLeadSpeedQueryOptions, useLeadAssignments, useLeadSpeed } from '../api/distribution';
-import { assignmentHow, formatDuration, REASON_COLORS, reasonLabel } from '../utils/labels';
+import { assignmentHow, formatDuration } from '../utils/labels';
+import { ReasonBadge } from './log-parts';
 
 /** On a lead's page: every assignment, newest first — to whom, from whom, by which rule and strategy or by whom, why, when. */
 export function LeadAssignmentHistory({ leadId }: { leadId: string }) {
@@ -67,9 +68,7 @@ export function LeadAssignmentHistory({ leadId }: { leadId: string }) {
                   <Text size="sm" fw={600}>
                     {record.to ? t('distribution.history.to', { name: record.to.name }) : t('distribution.history.unassigned')}
                   </Text>
-                  <Badge size="xs" variant="light" color={REASON_COLORS[record.reason] ?? 'gray'}>
-                    {reasonLabel(record.reason)}
-                  </Badge>
+                  <ReasonBadge reason={record.reason} size="xs" />
                 </Group>
               }
             >

@@ -1,5 +1,4 @@
-import { Anchor, Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
-import { Link } from '@tanstack/react-router';
+import { Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { LoadMore } from '@/components/load-more';
 import { LoadingScreen } from '@/components/loading-screen';
@@ -8,7 +7,8 @@ import { formatDateTime } from '@/lib/format';
 import { i18n } from '@/lib/i18n';
 import type { AssignmentLogItem } from '../api/distribution';
 import { useAssignmentLog } from '../api/distribution';
-import { assignmentHow, REASON_COLORS, reasonLabel } from '../utils/labels';
+import { assignmentHow } from '../utils/labels';
+import { LogLead, ReasonBadge } from './log-parts';
 
 /** What a record did for me: gave me the lead, or took it from me (and to whom). */
 function whatForMe(item: AssignmentLogItem, userId: string): string {
@@ -49,20 +49,7 @@ export function MyAssignmentsSection({ userId }: { userId: string }) {
           <Card key={item.id} withBorder padding="sm" data-testid="my-assignment">
             <Group justify="space-between" gap="xs" wrap="wrap">
               <Stack gap={2} style={{ flex: '1 1 12rem', minWidth: 0 }}>
-                {item.lead.deleted ? (
-                  <Group gap={6}>
-                    <Text fw={600} size="sm" style={{ overflowWrap: 'anywhere' }}>
-                      {item.lead.name}
-                    </Text>
-                    <Badge size="xs" variant="light" color="gray">
-                      {t('distribution.log.inTrash')}
-                    </Badge>
-                  </Group>
-                ) : (
-                  <Anchor renderRoot={(props) => <Link to="/leads/$leadId" params={{ leadId: item.lead.id }} {...props} />} fw={600} size="sm" style={{ overflowWrap: 'anywhere' }}>
-                    {item.lead.name}
-                  </Anchor>
-                )}
+                <LogLead lead={item.lead} strong />
                 <Text size="xs" c={lost ? 'orange' : 'dimmed'}>
                   {whatForMe(item, userId)}
                   {how ? ` · ${how}` : ''}
@@ -72,9 +59,7 @@ export function MyAssignmentsSection({ userId }: { userId: string }) {
                 <Text size="xs" c="dimmed">
                   {formatDateTime(item.at)}
                 </Text>
-                <Badge size="sm" variant="light" color={REASON_COLORS[item.reason] ?? 'gray'} style={{ textTransform: 'none' }}>
-                  {reasonLabel(item.reason)}
-                </Badge>
+                <ReasonBadge reason={item.reason} />
               </Group>
             </Group>
           </Card>

@@ -14,16 +14,6 @@ export function reasonLabel(reason: string): string {
   return isReason(reason) ? i18n.t(`distribution.reasons.${reason}`) : reason;
 }
 
-export const REASON_COLORS: Record<string, string> = {
-  rule: 'blue',
-  claim: 'teal',
-  sla: 'orange',
-  manual: 'grape',
-  existing_owner: 'cyan',
-  fallback: 'yellow',
-  unassigned: 'gray',
-};
-
 /** How an assignment was made: by which rule (and strategy), by which manager, or by a rule deleted since. */
 export function assignmentHow(record: { ruleId: string | null; ruleName: string | null; strategy: string | null; by: { name: string } | null }): string | null {
   if (record.ruleName) return i18n.t('distribution.history.byRule', { rule: record.ruleName, strategy: strategyLabel(record.strategy) });

@@ -9,8 +9,7 @@ import {
 } from '@leadflow/shared/imports';
 import { queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { API_BASE, api } from '@/lib/api-client';
-import { getCurrentWorkspaceId } from '@/lib/workspace-store';
+import { api, downloadUrl } from '@/lib/api-client';
 
 export type ImportDetail = z.output<typeof importDetail>;
 export type ImportWithColumns = z.output<typeof importUploadResponse>;
@@ -119,10 +118,9 @@ export function useImportErrors(id: string, enabled: boolean) {
   });
 }
 
-/** A link cannot send the x-workspace-id header, so the workspace goes in the query, as for lead exports. */
+/** The rejected rows as CSV (a link: see downloadUrl). */
 export function rejectedCsvUrl(id: string): string {
-  const workspaceId = getCurrentWorkspaceId();
-  return `${API_BASE}/imports/${id}/rejected.csv${workspaceId ? `?workspaceId=${encodeURIComponent(workspaceId)}` : ''}`;
+  return downloadUrl(`/imports/${id}/rejected.csv`);
 }
 
 export function useImportTemplates() {
