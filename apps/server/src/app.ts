@@ -62,6 +62,7 @@ import { createWebFormsService, registerWebFormJobs } from './modules/web-forms/
 import { realtimeRoutes } from './platform/events/realtime.routes.ts';
 import { createFileStorage } from './platform/files/storage.ts';
 import { registerErrorHandler } from './platform/http/error-handler.ts';
+import { testControlRoutes } from './platform/http/test-controls.ts';
 import type { AppDeps } from './platform/http/types.ts';
 
 export type BuildAppOptions = {
@@ -129,6 +130,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  // End-to-end tests only (TEST_CONTROLS, never outside NODE_ENV=test): before the services read the clock.
+  if (deps.config.testControls) await testControlRoutes(app, deps);
 
   const accounts = createAccountsService(deps);
   const workspaces = createWorkspacesService(deps, accounts);

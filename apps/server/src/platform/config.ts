@@ -35,6 +35,8 @@ const envSchema = z.object({
   JOBS_ENABLED: boolFromEnv.default(true),
   /** Base URL of the Meta Graph API; a local fake for demos. */
   META_GRAPH_URL: z.url().default('https://graph.facebook.com'),
+  /** End-to-end tests only: routes that move the server's clock and run a scheduled job now (ADR 031). */
+  TEST_CONTROLS: boolFromEnv.default(false),
 });
 
 export type Config = {
@@ -56,6 +58,8 @@ export type Config = {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   jobsEnabled: boolean;
   metaGraphUrl: string;
+  /** Test controls on (only ever with NODE_ENV=test). */
+  testControls: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -68,6 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.TEST_CONTROLS && e.NODE_ENV !== 'test') {
+    throw new ConfigError(`Invalid environment:\n  TEST_CONTROLS: only allowed with NODE_ENV=test (it lets anyone move the server's clock)`);
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     env: e.NODE_ENV,
@@ -88,5 +95,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     jobsEnabled: e.JOBS_ENABLED,
     metaGraphUrl: e.META_GRAPH_URL.replace(/\/$/, ''),
+    testControls: e.TEST_CONTROLS,
   };
 }
