@@ -4,6 +4,7 @@ import { launchBrowser, newPage } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { logIn } from '../support/session.ts';
 import { apiAs, inviteMember, setUpWorkspace } from '../support/team.ts';
+import { eventually } from '../support/ui.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -20,10 +21,6 @@ afterAll(async () => {
 
 const OWNER = { name: 'Olivia Owner', email: 'owner@example.com', workspace: 'Board Realty' };
 const AGENT = { name: 'Alex Agent', email: 'agent@example.com' };
-
-function eventually<T>(read: () => Promise<T> | T, timeout = 10_000) {
-  return expect.poll(read, { timeout, interval: 100 });
-}
 
 function column(page: Page, stage: string): Locator {
   return page.locator(`[data-testid^="board-column-"][data-stage-name="${stage}"]`);

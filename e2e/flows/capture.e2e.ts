@@ -4,6 +4,7 @@ import { leadgenWebhookPayload, sendTestLead, signMetaWebhook, startFakeGraph, t
 import { launchBrowser, newPage } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { PASSWORD, logIn, outboxLink } from '../support/session.ts';
+import { eventually } from '../support/ui.ts';
 
 /**
  * Lead capture in the browser: Facebook Lead Ads connected against the fake Graph API (a real HTTP server that
@@ -51,9 +52,6 @@ afterAll(async () => {
 });
 
 /** Polls until the assertion holds (the UI catches up with a click, a response or an event). */
-function eventually<T>(read: () => Promise<T>, timeout = 15_000) {
-  return expect.poll(read, { timeout, interval: 100 });
-}
 
 /** Seeding through the API with the page's own session (CSRF cookie echoed, the browser's workspace). */
 async function api<T = unknown>(page: Page, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

@@ -8,6 +8,7 @@ import { cardOf } from '../support/cards.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { logIn } from '../support/session.ts';
 import { apiAs, inviteMember, setUpWorkspace } from '../support/team.ts';
+import { choose, eventually } from '../support/ui.ts';
 
 /**
  * Lead distribution in the browser: a manager sets up a round-robin rule for two agents in Settings › Distribution
@@ -41,16 +42,6 @@ afterAll(async () => {
   await server?.stop();
   await fake?.close();
 });
-
-function eventually<T>(read: () => Promise<T> | T, timeout = 15_000) {
-  return expect.poll(read, { timeout, interval: 100 });
-}
-
-/** Picks an option of a Mantine select. */
-async function choose(scope: Page | Locator, page: Page, label: string, option: string) {
-  await scope.getByRole('combobox', { name: label, exact: true }).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
-}
 
 function leadRow(page: Page, name: string): Locator {
   return page.locator('[data-testid^="lead-row-"]').filter({ has: page.getByRole('checkbox', { name: `Select ${name}`, exact: true }) });

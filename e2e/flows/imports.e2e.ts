@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchBrowser, newPage } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { apiAs, setUpWorkspace } from '../support/team.ts';
+import { eventually } from '../support/ui.ts';
 
 /**
  * Importing leads in the browser: a Brazilian CSV (semicolons, dd/mm/yyyy dates, phones like "(11) 99999-8888") is
@@ -26,10 +27,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-function eventually<T>(read: () => Promise<T> | T, timeout = 15_000) {
-  return expect.poll(read, { timeout, interval: 100 });
-}
 
 function brazilianCsv(): string {
   const lines = [

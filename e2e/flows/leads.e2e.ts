@@ -6,6 +6,7 @@ import { cardOf } from '../support/cards.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { logIn } from '../support/session.ts';
 import { apiAs, inviteMember, setUpWorkspace } from '../support/team.ts';
+import { eventually } from '../support/ui.ts';
 import { parseCsv } from '../../apps/server/src/test/csv.ts';
 
 let server: RunningServer;
@@ -25,9 +26,6 @@ const OWNER = { name: 'Olivia Owner', email: 'owner@example.com', workspace: 'Ac
 const AGENT = { name: 'Alex Agent', email: 'agent@example.com' };
 
 /** Polls until the assertion holds (the UI catches up with a click, a response or an event). */
-function eventually<T>(read: () => Promise<T> | T, timeout = 10_000) {
-  return expect.poll(read, { timeout, interval: 100 });
-}
 
 /** The lead rows (table rows or cards) on screen, by the names they show, read in one go. */
 async function listedNames(page: Page): Promise<string[]> {

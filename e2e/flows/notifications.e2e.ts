@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchBrowser, newPage } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { apiAs, inviteMember, setUpWorkspace } from '../support/team.ts';
+import { eventually } from '../support/ui.ts';
 
 /**
  * The notification centre in the browser: a lead distributed to an agent pops a toast on the agent's screen (a
@@ -26,10 +27,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-function eventually<T>(read: () => Promise<T> | T, timeout = 15_000) {
-  return expect.poll(read, { timeout, interval: 100 });
-}
 
 test('a lead assigned to an agent shows a toast and the bell count; marking read updates it', { timeout: 240_000 }, async () => {
   const owner = await newPage(browser, server.baseUrl);

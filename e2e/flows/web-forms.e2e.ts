@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchBrowser, newPage } from '../support/browser.ts';
 import { cardOf } from '../support/cards.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { PASSWORD, logIn } from '../support/session.ts';
+import { choose, eventually } from '../support/ui.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -45,19 +46,10 @@ async function setUpWorkspace(page: Page, owner: typeof OWNER): Promise<void> {
   await page.getByText(`Welcome, ${owner.name}!`).waitFor({ timeout: 15_000 });
 }
 
-function eventually<T>(read: () => Promise<T>, timeout = 10_000) {
-  return expect.poll(read, { timeout, interval: 100 });
-}
-
 /** The form's minimum time to submit (3 s by default) measured from when the page was served. */
 async function waitOutMinimumTime(servedAt: number) {
   const left = servedAt + 3_500 - Date.now();
   if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
-}
-
-async function choose(scope: Page | Locator, page: Page, label: string, option: string) {
-  await scope.getByRole('combobox', { name: label, exact: true }).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
 }
 
 test('an admin builds a form, a visitor sends it from its hosted page with UTM tags, and the lead shows where it came from', async () => {
