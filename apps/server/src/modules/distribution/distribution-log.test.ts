@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { auditLog } from '../../platform/audit/audit.table.ts';
@@ -337,5 +338,74 @@ describe('assignment log (GET /distribution/assignments)', () => {
       expect(rows.map((r) => r[0])).toEqual([...rows.map((r) => r[0])].sort().reverse());
       expect((await log('?reason=fallback&limit=1')).summary?.total).toBe(2500);
     });
+  });
+
+  it('counts per recipient agree with the records whatever happened to them: no owner, a deleted rule or user, the trash emptied, history from before the counts', async () => {
+    /** The API's counts against a GROUP BY over the records themselves. */
+    async function agree(query: string, where: ReturnType<typeof sql>) {
+      const expected = (
+        (await t.deps.database.db.execute(sql`
+          SELECT to_user_id AS id, count(*)::int AS n FROM assignments WHERE workspace_id = ${workspaceId}::uuid AND ${where} GROUP BY 1`)) as unknown as {
+          rows: { id: string | null; n: number }[];
+        }
+      ).rows
+        .map((r) => [r.id, Number(r.n)])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      const summary = (await log(`?limit=1${query}`)).summary!;
+      const got = summary.byRecipient.map((c) => [c.to?.id ?? null, c.count]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      expect(got, query).toEqual(expected);
+      expect(summary.total, query).toBe(expected.reduce((n, [, c]) => n + Number(c), 0));
+    }
+    const zone = (await owner.get('/api/v1/workspace')).json().timeZone as string;
+    const today = dayInZone(t.deps.now(), zone);
+    const filters: [string, ReturnType<typeof sql>][] = [
+      ['', sql`true`],
+      [`&userId=${ann.userId}`, sql`to_user_id = ${ann.userId}::uuid`],
+      [`&ruleId=${ruleId}`, sql`rule_id = ${ruleId}::uuid`],
+      [`&ruleId=${ruleId}&userId=${bob.userId}`, sql`rule_id = ${ruleId}::uuid AND to_user_id = ${bob.userId}::uuid`],
+      [`&since=${today}&until=${today}`, sql`(at AT TIME ZONE ${zone})::date = ${today}::date`],
+      ['&until=2026-01-01', sql`(at AT TIME ZONE ${zone})::date <= '2026-01-01'::date`],
+      ['&reason=manual', sql`reason = 'manual'`],
+    ];
+    const allAgree = async () => {
+      for (const [query, where] of filters) await agree(query, where);
+    };
+    await allAgree();
+
+    // A manager takes a lead's owner away: a record to nobody, counted apart.
+    const lead3 = (await owner.get(`/api/v1/leads/${leadIds[2]}`)).json();
+    expect((await manager.client.patch(`/api/v1/leads/${leadIds[2]}`, { version: lead3.version, ownerId: null })).statusCode).toBe(200);
+    expect((await log('?limit=1')).summary!.byRecipient).toContainEqual({ to: null, count: 1 });
+    await allAgree();
+
+    // A rule gives a lead, then is deleted: its records lose the rule, and filtering by it finds nothing.
+    const temp = await owner.post('/api/v1/distribution/rules', { name: 'Short-lived', priority: 5, strategy: 'round_robin', members: [{ userId: bob.userId }] });
+    expect(temp.statusCode, temp.body).toBe(201);
+    expect((await owner.post('/api/v1/leads', { firstName: 'Passing', lastName: 'Through' })).statusCode).toBe(201);
+    expect((await log(`?limit=1&ruleId=${temp.json().id}`)).summary).toEqual({ total: 1, byRecipient: [{ to: { id: bob.userId, name: 'bob' }, count: 1 }] });
+    expect((await owner.delete(`/api/v1/distribution/rules/${temp.json().id}`)).statusCode).toBe(200);
+    expect((await log(`?limit=1&ruleId=${temp.json().id}`)).summary).toEqual({ total: 0, byRecipient: [] });
+    await allAgree();
+
+    // The trash emptied: Buyer 6's records go with it.
+    expect((await owner.delete('/api/v1/trash')).json().deleted).toBe(1);
+    await allAgree();
+
+    // A user deleted for good: their records stay, to nobody.
+    const gone = await addMember(t, owner, 'gone@example.com', 'agent');
+    const lead1 = (await owner.get(`/api/v1/leads/${leadIds[0]}`)).json();
+    expect((await manager.client.patch(`/api/v1/leads/${leadIds[0]}`, { version: lead1.version, ownerId: gone.userId })).statusCode).toBe(200);
+    await t.deps.database.db.execute(sql`DELETE FROM users WHERE id = ${gone.userId}::uuid`);
+    await allAgree();
+
+    // Records from before the counts existed (moved back a year behind the triggers' back): migration 0027's recount
+    // puts them in.
+    await t.deps.database.db.execute(sql`UPDATE assignments SET at = at - interval '400 days' WHERE workspace_id = ${workspaceId}::uuid AND reason = 'rule'`);
+    const migration = readFileSync(new URL('../../../drizzle/0027_assignment_counts_full_history.sql', import.meta.url), 'utf8');
+    for (const statement of migration.split('--> statement-breakpoint').filter((st) => !st.includes('CREATE INDEX'))) {
+      await t.deps.database.db.execute(sql.raw(statement));
+    }
+    await agree(`&until=${dayInZone(new Date(t.deps.now().getTime() - 399 * 86_400_000), zone)}`, sql`at < now() - interval '399 days'`);
+    await allAgree();
   });
 });

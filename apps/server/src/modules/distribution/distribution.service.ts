@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { alias, unionAll } from 'drizzle-orm/pg-core';
 import type {
   availabilityPatch,
   distributionRule,
@@ -28,7 +28,7 @@ import { memberships } from '../workspaces/workspaces.table.ts';
 import { unavailableReason } from './distribution-engine.ts';
 import { distributeLeads, type AssignmentReason, type Distributed } from './distribution.assign.ts';
 import { distributionRepository as repo, type RuleWithMembers } from './distribution.repository.ts';
-import { agentAvailability, assignments, distributionRuleMembers, distributionRules } from './distribution.table.ts';
+import { agentAvailability, assignmentCounts, assignments, distributionRuleMembers, distributionRules } from './distribution.table.ts';
 
 type RuleView = z.infer<typeof distributionRule>;
 type RulePatch = z.infer<typeof distributionRulePatch>;
@@ -194,6 +194,58 @@ export function createDistributionService(deps: AppDeps) {
     if (query.since) filter.push(sql`${assignments.at} >= (${query.since}::date)::timestamp AT TIME ZONE ${timeZone}`);
     if (query.until) filter.push(sql`${assignments.at} < (${query.until}::date + 1)::timestamp AT TIME ZONE ${timeZone}`);
     return filter;
+  }
+
+  /**
+   * The first page's counts of the filter per recipient (ADR 030). When the filter is one `assignment_counts` can
+   * answer — every record of the workspace in scope (leads.view_all, not `mine`), no reason, a rule that still
+   * exists — they are summed from its rows per agent, rule and local day (kept by triggers, ADR 022; back-filled over
+   * the whole history by migration 0027), plus the records that left a lead without an owner, which it does not hold,
+   * read through their own partial index. Otherwise one GROUP BY over the matching records. Counted before naming:
+   * joining users first would carry every row through the join.
+   */
+  async function logSummary(actor: Actor, query: AssignmentLogFilters, filter: SQL[]): Promise<NonNullable<AssignmentLogView['summary']>> {
+    const fromCounts =
+      actor.permissions.has('leads.view_all') &&
+      query.mine !== 'true' &&
+      !query.reason &&
+      (!query.ruleId ||
+        (await db.select({ id: distributionRules.id }).from(distributionRules).where(and(eq(distributionRules.workspaceId, actor.workspaceId), eq(distributionRules.id, query.ruleId)))).length > 0);
+    let perRecipient;
+    if (fromCounts) {
+      const days = [eq(assignmentCounts.workspaceId, actor.workspaceId)];
+      if (query.userId) days.push(eq(assignmentCounts.userId, query.userId));
+      if (query.ruleId) days.push(eq(assignmentCounts.ruleKey, query.ruleId));
+      if (query.since) days.push(gte(assignmentCounts.day, query.since));
+      if (query.until) days.push(lte(assignmentCounts.day, query.until));
+      const counted = db
+        .select({ toUserId: sql<string | null>`${assignmentCounts.userId}`.as('to_user_id'), count: sql<number>`sum(${assignmentCounts.n})::int`.as('count') })
+        .from(assignmentCounts)
+        .where(and(...days))
+        .groupBy(assignmentCounts.userId)
+        .having(sql`sum(${assignmentCounts.n}) > 0`);
+      const ownerless = db
+        .select({ toUserId: sql<string | null>`NULL::uuid`.as('to_user_id'), count: sql<number>`count(*)::int`.as('count') })
+        .from(assignments)
+        .where(and(...filter, isNull(assignments.toUserId)))
+        .having(sql`count(*) > 0`);
+      perRecipient = (query.userId ? counted : unionAll(counted, ownerless)).as('per_recipient');
+    } else {
+      perRecipient = db
+        .select({ toUserId: assignments.toUserId, count: sql<number>`count(*)::int`.as('count') })
+        .from(assignments)
+        .where(and(...filter))
+        .groupBy(assignments.toUserId)
+        .as('per_recipient');
+    }
+    const counts = await db
+      .select({ toUserId: perRecipient.toUserId, name: users.name, count: perRecipient.count })
+      .from(perRecipient)
+      .leftJoin(users, eq(users.id, perRecipient.toUserId));
+    const byRecipient = counts
+      .map((c) => ({ to: person(c.toUserId, c.name), count: Number(c.count) }))
+      .sort((a, b) => b.count - a.count || (a.to?.name ?? '').localeCompare(b.to?.name ?? ''));
+    return { total: byRecipient.reduce((n, c) => n + c.count, 0), byRecipient };
   }
 
   /** Up to `limit` records of the filter, newest first, after a keyset position. */
@@ -483,24 +535,7 @@ export function createDistributionService(deps: AppDeps) {
       const last = rows[query.limit - 1];
       const nextCursor = more && last ? encodeLogCursor(last) : null;
 
-      let summary: AssignmentLogView['summary'] = null;
-      if (!query.cursor) {
-        // Counted on `assignments` alone, then named: joining users first would carry every row through the join.
-        const perRecipient = db
-          .select({ toUserId: assignments.toUserId, count: sql<number>`count(*)::int`.as('count') })
-          .from(assignments)
-          .where(and(...filter))
-          .groupBy(assignments.toUserId)
-          .as('per_recipient');
-        const counts = await db
-          .select({ toUserId: perRecipient.toUserId, name: users.name, count: perRecipient.count })
-          .from(perRecipient)
-          .leftJoin(users, eq(users.id, perRecipient.toUserId));
-        const byRecipient = counts
-          .map((c) => ({ to: person(c.toUserId, c.name), count: Number(c.count) }))
-          .sort((a, b) => b.count - a.count || (a.to?.name ?? '').localeCompare(b.to?.name ?? ''));
-        summary = { total: byRecipient.reduce((n, c) => n + c.count, 0), byRecipient };
-      }
+      const summary = query.cursor ? null : await logSummary(actor, query, filter);
       return { items, nextCursor, summary };
     },
 

@@ -138,6 +138,8 @@ export const assignments = pgTable(
     index('assignments_ws_at_idx').on(t.workspaceId, t.at, t.id),
     // An agent's log also lists the leads taken from them; capture's records have no from_user_id, so it skips this.
     index('assignments_ws_from_idx').on(t.workspaceId, t.fromUserId, t.at).where(sql`from_user_id IS NOT NULL`),
+    // The log's counts: records that left a lead without an owner, which assignment_counts does not hold (ADR 030).
+    index('assignments_ws_ownerless_idx').on(t.workspaceId, t.at).where(sql`to_user_id IS NULL`),
   ],
 );
 
