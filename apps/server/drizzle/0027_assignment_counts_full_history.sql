@@ -1,3 +1,7 @@
+-- Runs in the migrator's transaction. No assignment may be written or deleted (CREATE INDEX's SHARE lock) and no
+-- count changed (a time-zone recount, 0024) until it commits: the recount below must see every record exactly once.
+LOCK TABLE "assignments" IN SHARE MODE;--> statement-breakpoint
+LOCK TABLE "assignment_counts" IN EXCLUSIVE MODE;--> statement-breakpoint
 -- The assignment log's counts per recipient (ADR 030) are read from assignment_counts (ADR 022) when the filter allows:
 -- the records that left a lead without an owner, which that table does not hold, are counted through this index...
 CREATE INDEX "assignments_ws_ownerless_idx" ON "assignments" USING btree ("workspace_id","at") WHERE to_user_id IS NULL;--> statement-breakpoint

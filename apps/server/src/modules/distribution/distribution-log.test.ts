@@ -402,9 +402,11 @@ describe('assignment log (GET /distribution/assignments)', () => {
     // puts them in.
     await t.deps.database.db.execute(sql`UPDATE assignments SET at = at - interval '400 days' WHERE workspace_id = ${workspaceId}::uuid AND reason = 'rule'`);
     const migration = readFileSync(new URL('../../../drizzle/0027_assignment_counts_full_history.sql', import.meta.url), 'utf8');
-    for (const statement of migration.split('--> statement-breakpoint').filter((st) => !st.includes('CREATE INDEX'))) {
-      await t.deps.database.db.execute(sql.raw(statement));
-    }
+    await t.deps.database.db.transaction(async (tx) => {
+      for (const statement of migration.split('--> statement-breakpoint').filter((st) => !st.includes('CREATE INDEX'))) {
+        await tx.execute(sql.raw(statement));
+      }
+    });
     await agree(`&until=${dayInZone(new Date(t.deps.now().getTime() - 399 * 86_400_000), zone)}`, sql`at < now() - interval '399 days'`);
     await allAgree();
   });

@@ -111,7 +111,11 @@ export const agentAvailability = pgTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] })],
 );
 
-/** Every change of a lead's owner by distribution (and later claims, SLA and manual moves): who, from whom, why. */
+/**
+ * Every change of a lead's owner by distribution (and later claims, SLA and manual moves): who, from whom, why.
+ * Append-only: `assignment_counts` follows its inserts and deletes by triggers (ADR 022), so a row is never updated
+ * except by the foreign keys' SET NULL.
+ */
 export const assignments = pgTable(
   'assignments',
   {
