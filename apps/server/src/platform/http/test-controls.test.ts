@@ -73,6 +73,19 @@ describe('test controls (ADR 031)', () => {
       expect((await t.app.inject({ method: 'GET', url: '/api/test/clock' })).json<{ offsetMs: number }>().offsetMs).toBe(6 * 60_000);
     });
 
+    it('answer only callers on the loopback address', async () => {
+      for (const [method, url] of [
+        ['GET', '/api/test/clock'],
+        ['POST', '/api/test/jobs/distribution.sweep'],
+      ] as const) {
+        const res = await t.app.inject({ method, url, remoteAddress: '10.0.0.7' });
+        expect(res.statusCode, `${method} ${url}`).toBe(403);
+      }
+      const res = await t.app.inject({ method: 'POST', url: '/api/test/clock', payload: { advanceMs: 1000 }, remoteAddress: '203.0.113.5' });
+      expect(res.statusCode).toBe(403);
+      expect((await t.app.inject({ method: 'GET', url: '/api/test/clock' })).json<{ offsetMs: number }>().offsetMs).toBe(6 * 60_000);
+    });
+
     it('runs a scheduled job through the queue and answers when a worker has run it', async () => {
       const res = await t.app.inject({ method: 'POST', url: '/api/test/jobs/distribution.sweep' });
       expect(res.statusCode, res.body).toBe(200);

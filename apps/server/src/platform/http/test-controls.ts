@@ -1,13 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, conflict, notFound } from '../errors.ts';
+import { AppError, conflict, forbidden, notFound } from '../errors.ts';
 import type { AppDeps } from './types.ts';
 
 /** At most a year forward in one step; the clock never goes back (what is due stays due). */
 const MAX_ADVANCE_MS = 366 * 24 * 60 * 60 * 1000;
 /** How long `POST /api/test/jobs/:name` waits for the job it sent to finish. */
 const JOB_WAIT_MS = 30_000;
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 const clockView = z.object({ now: z.iso.datetime(), offsetMs: z.number().int() });
 
@@ -26,12 +28,17 @@ export async function testControlRoutes(app: FastifyInstance, deps: AppDeps): Pr
   let offsetMs = 0;
   deps.now = () => new Date(realNow().getTime() + offsetMs);
   const view = () => ({ now: deps.now().toISOString(), offsetMs });
+  // Belt and braces: even on a test server, only a caller on this machine (the e2e harness) may use them.
+  const onRequest = async (request: FastifyRequest) => {
+    if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) throw forbidden('Test controls answer only on the loopback address');
+  };
 
-  api.get('/api/test/clock', { schema: { hide: true, response: { 200: clockView } } }, async () => view());
+  api.get('/api/test/clock', { onRequest, schema: { hide: true, response: { 200: clockView } } }, async () => view());
 
   api.post(
     '/api/test/clock',
     {
+      onRequest,
       schema: {
         hide: true,
         body: z.strictObject({ advanceMs: z.number().int().min(1).max(MAX_ADVANCE_MS) }),
@@ -47,6 +54,7 @@ export async function testControlRoutes(app: FastifyInstance, deps: AppDeps): Pr
   api.post(
     '/api/test/jobs/:name',
     {
+      onRequest,
       schema: {
         hide: true,
         params: z.object({ name: z.string().regex(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/, 'A job name such as distribution.sweep') }),
