@@ -97,6 +97,9 @@ test('connect Lead Ads against the fake, map a form, and a lead sent by Meta app
   await page.getByText(`Welcome, ${OWNER.name}!`).waitFor({ timeout: 15_000 });
   // The custom field the form's own question will fill.
   await api(page, 'POST', '/custom-fields', { label: 'Neighbourhood', key: 'neighbourhood', type: 'text' });
+  // Made behind the app's back (as another admin would): the app reads its fields again on the next load.
+  await page.reload();
+  await page.getByText(`Welcome, ${OWNER.name}!`).waitFor({ timeout: 15_000 });
 
   // Settings › Integrations from the navigation; nothing connected yet.
   await page.getByRole('link', { name: 'Integrations' }).click();

@@ -55,8 +55,16 @@ export type AssignmentLogFilters = Omit<z.input<typeof assignmentLogQuery>, 'cur
 
 export const ASSIGNMENT_LOG_QUERY_KEY = [...DISTRIBUTION_QUERY_KEY, 'log'] as const;
 
+/**
+ * Offers, speed to lead and the assignment log change with every lead that arrives, and only the screens that show
+ * them listen for those changes (useDistributionLiveUpdates): read them again whenever such a screen opens, rather
+ * than show what was cached before an event this tab did not hear.
+ */
+const LIVE = { staleTime: 0 } as const;
+
 export const getAssignmentLogQueryOptions = (filters: AssignmentLogFilters) =>
   infiniteQueryOptions({
+    ...LIVE,
     queryKey: [...ASSIGNMENT_LOG_QUERY_KEY, filters],
     queryFn: ({ pageParam, signal }) =>
       api.get('/distribution/assignments', { schema: assignmentLog, params: { ...filters, cursor: pageParam }, signal }),
@@ -116,13 +124,14 @@ export const OFFERS_QUERY_KEY = [...DISTRIBUTION_QUERY_KEY, 'offers'] as const;
 export const SPEED_QUERY_KEY = [...DISTRIBUTION_QUERY_KEY, 'speed'] as const;
 
 export const getOffersQueryOptions = () =>
-  queryOptions({ queryKey: OFFERS_QUERY_KEY, queryFn: ({ signal }) => api.get('/distribution/offers', { schema: offerList, signal }) });
+  queryOptions({ ...LIVE, queryKey: OFFERS_QUERY_KEY, queryFn: ({ signal }) => api.get('/distribution/offers', { schema: offerList, signal }) });
 
 export const useOffers = () => useQuery(getOffersQueryOptions());
 
 /** The team's day, or with `mine` only the caller's (a manager's own "my new leads"). */
 export const getSpeedToLeadQueryOptions = (mine = false) =>
   queryOptions({
+    ...LIVE,
     queryKey: [...SPEED_QUERY_KEY, mine ? 'mine' : 'team'],
     queryFn: ({ signal }) => api.get(`/distribution/speed-to-lead${mine ? '?mine=true' : ''}`, { schema: speedToLeadTeam, signal }),
   });
@@ -138,6 +147,7 @@ export function useClaimLead() {
     onSettled: async () => {
       await queryClient.invalidateQueries({ queryKey: OFFERS_QUERY_KEY });
       await queryClient.invalidateQueries({ queryKey: SPEED_QUERY_KEY });
+      await queryClient.invalidateQueries({ queryKey: ASSIGNMENT_LOG_QUERY_KEY });
       await queryClient.invalidateQueries({ queryKey: ['leads'] });
     },
   });
