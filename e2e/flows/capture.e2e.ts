@@ -66,12 +66,27 @@ async function api<T = unknown>(page: Page, method: 'GET' | 'POST', path: string
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** Picks an option of a Mantine select by typing part of it and clicking it. */
+/**
+ * Picks an option of a Mantine select by typing part of it and clicking it. The mapping editor's dropdown has been
+ * seen to close again right after opening while the card settles (CI, a fast machine): it is opened again until the
+ * option shows.
+ */
 async function choose(scope: Page | Locator, page: Page, label: string, option: string, typed?: string) {
   const input = scope.getByRole('combobox', { name: label, exact: true });
-  await input.click();
-  if (typed !== undefined) await input.fill(typed);
-  await page.getByRole('option', { name: option, exact: true }).click();
+  const choice = page.getByRole('option', { name: option, exact: true });
+  await expect
+    .poll(
+      async () => {
+        if (!(await choice.isVisible())) {
+          await input.click();
+          if (typed !== undefined) await input.fill(typed);
+        }
+        return choice.isVisible();
+      },
+      { timeout: 15_000, interval: 500 },
+    )
+    .toBe(true);
+  await choice.click();
 }
 
 function leadRow(page: Page, name: string): Locator {
