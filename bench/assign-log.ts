@@ -105,8 +105,8 @@ async function seed(db: pg.Client, o: LogOptions, ids: { workspaceId: string; ot
        FROM generate_series(1, $3::int) g, unnest(ARRAY[$1::uuid, $2::uuid]) ws`,
     [ids.workspaceId, ids.otherWorkspaceId, o.leads],
   );
-  // The counts trigger (ADR 022) runs per statement; the seed does not need the cap counts.
-  await db.query('ALTER TABLE assignments DISABLE TRIGGER USER');
+  // With the counts trigger (ADR 022) on: it runs once per statement and fills `assignment_counts`, which the log's
+  // summary sums, as in a real database.
   const insert = `
     WITH lead_ids AS (SELECT array_agg(id) AS a FROM leads WHERE workspace_id = $1)
     INSERT INTO assignments (workspace_id, lead_id, to_user_id, from_user_id, rule_id, strategy, by_user_id, reason, at)
@@ -123,17 +123,6 @@ async function seed(db: pg.Client, o: LogOptions, ids: { workspaceId: string; ot
      CROSS JOIN LATERAL (SELECT CASE WHEN h % 20 = 0 THEN 'claim' WHEN h % 20 = 1 THEN 'sla' WHEN h % 10 = 2 THEN 'manual' ELSE 'rule' END AS kind) k`;
   await db.query(insert, [ids.workspaceId, ids.agents, ids.rules, ids.ownerId, o.records]);
   await db.query(insert, [ids.otherWorkspaceId, [ids.ownerId], [], ids.ownerId, o.otherRecords]);
-  await db.query('ALTER TABLE assignments ENABLE TRIGGER USER');
-  // What the triggers and migration 0027 keep in a real database: every day's counts (the log's summary sums them).
-  await db.query(
-    `INSERT INTO assignment_counts (workspace_id, user_id, rule_key, day, n)
-     SELECT a.workspace_id, a.to_user_id, coalesce(a.rule_id, '00000000-0000-0000-0000-000000000000'::uuid),
-            (a.at AT TIME ZONE coalesce(w.time_zone, 'UTC'))::date, count(*)::int
-       FROM assignments a JOIN workspaces w ON w.id = a.workspace_id
-      WHERE a.workspace_id = ANY($1::uuid[]) AND a.to_user_id IS NOT NULL
-      GROUP BY 1, 2, 3, 4`,
-    [[ids.workspaceId, ids.otherWorkspaceId]],
-  );
   await db.query('VACUUM ANALYZE assignment_counts');
   await db.query('VACUUM ANALYZE leads');
   await db.query('VACUUM ANALYZE assignments');

@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { sendTestLead, startFakeGraph, type FakeGraph } from '../../apps/server/src/modules/capture/fake-graph.ts';
+import { startFakeGraph, type FakeGraph } from '../../apps/server/src/modules/capture/fake-graph.ts';
 import { launchBrowser, newPage } from '../support/browser.ts';
 import { cardOf } from '../support/cards.ts';
 import { advanceServerClock, runServerJob } from '../support/clock.ts';
+import { sendMetaLead } from '../support/meta.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { logIn } from '../support/session.ts';
 import { apiAs, inviteMember, setUpWorkspace } from '../support/team.ts';
@@ -46,19 +47,8 @@ afterAll(async () => {
   await fake?.close();
 });
 
-async function sendLead(name: string, email: string, phone: string) {
-  const delivery = await sendTestLead(fake, {
-    callbackUrl: `${server.baseUrl}/hooks/meta`,
-    appSecret: APP_SECRET,
-    formId: FORM_ID,
-    fieldData: [
-      { name: 'full_name', values: [name] },
-      { name: 'email', values: [email] },
-      { name: 'phone_number', values: [phone] },
-    ],
-  });
-  expect(delivery.status).toBe(200);
-}
+/** Where the fake Meta sends this file's leads: the Viewings form of the connected page. */
+const meta = () => ({ server, appSecret: APP_SECRET, formId: FORM_ID });
 
 /** Minutes pass on the server, then the sweep runs (as its once-a-minute schedule would). */
 async function minutesPass(minutes: number) {
@@ -129,7 +119,7 @@ test('a first-to-claim offer nobody claims in time goes to the fallback user; th
   await openMyNewLeads(bob);
   await carl.goto('/');
   await carl.getByTestId('notification-bell').waitFor();
-  await sendLead('Otto Unclaimed', 'otto@example.com', '+12025550301');
+  await sendMetaLead(fake, meta(), { name: 'Otto Unclaimed', email: 'otto@example.com', phone: '+12025550301' });
   const annOffer = ann.getByTestId('offer-Otto Unclaimed');
   const bobOffer = bob.getByTestId('offer-Otto Unclaimed');
   await annOffer.waitFor({ timeout: 30_000 });
@@ -193,7 +183,7 @@ test('an agent who misses the SLA loses the lead to the next agent and managers 
   // The lead goes to Ann, first in turn; it waits in her queue with the SLA running.
   await openMyNewLeads(ann);
   await openMyNewLeads(bob);
-  await sendLead('Sally Slow', 'sally@example.com', '+12025550302');
+  await sendMetaLead(fake, meta(), { name: 'Sally Slow', email: 'sally@example.com', phone: '+12025550302' });
   const annCard = ann.getByTestId('new-lead-Sally Slow');
   await annCard.waitFor({ timeout: 30_000 });
   expect(await annCard.textContent()).toMatch(/SLA: .* left/);

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { sendTestLead, startFakeGraph, type FakeGraph } from '../../apps/server/src/modules/capture/fake-graph.ts';
+import { startFakeGraph, type FakeGraph } from '../../apps/server/src/modules/capture/fake-graph.ts';
 import { parseCsv } from '../../apps/server/src/test/csv.ts';
 import { launchBrowser, newPage } from '../support/browser.ts';
 import { cardOf } from '../support/cards.ts';
+import { sendMetaLead } from '../support/meta.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { logIn } from '../support/session.ts';
 import { apiAs, inviteMember, setUpWorkspace } from '../support/team.ts';
@@ -42,6 +43,9 @@ afterAll(async () => {
   await server?.stop();
   await fake?.close();
 });
+
+/** Where the fake Meta sends this file's leads: the Buyers form of the connected page. */
+const meta = () => ({ server, appSecret: APP_SECRET, formId: FORM_ID });
 
 function leadRow(page: Page, name: string): Locator {
   return page.locator('[data-testid^="lead-row-"]').filter({ has: page.getByRole('checkbox', { name: `Select ${name}`, exact: true }) });
@@ -107,22 +111,11 @@ test('a round-robin rule made in Settings › Distribution sends leads from the 
   expect(await simulate(owner)).toContain('Rule "Buyers rotation" (Round-robin)');
 
   // Three leads arrive from Meta, one after the other.
-  const callbackUrl = `${server.baseUrl}/hooks/meta`;
   const names = ['Lena First', 'Mark Second', 'Nora Third'];
   await owner.goto('/leads');
   await owner.getByRole('searchbox', { name: 'Search leads' }).waitFor();
   for (const [i, name] of names.entries()) {
-    const delivery = await sendTestLead(fake, {
-      callbackUrl,
-      appSecret: APP_SECRET,
-      formId: FORM_ID,
-      fieldData: [
-        { name: 'full_name', values: [name] },
-        { name: 'email', values: [`lead${i}@example.com`] },
-        { name: 'phone_number', values: [`+1202555010${i}`] },
-      ],
-    });
-    expect(delivery.status).toBe(200);
+    await sendMetaLead(fake, meta(), { name, email: `lead${i}@example.com`, phone: `+1202555010${i}` });
     await leadRow(owner, name).waitFor({ timeout: 30_000 });
   }
 
@@ -287,17 +280,7 @@ test('a first-to-claim offer reaches both agents live; when one claims it, it di
     await page.getByRole('link', { name: 'My new leads' }).click();
     await page.getByTestId('offers-empty').waitFor();
   }
-  const delivery = await sendTestLead(fake, {
-    callbackUrl: `${server.baseUrl}/hooks/meta`,
-    appSecret: APP_SECRET,
-    formId: FORM_ID,
-    fieldData: [
-      { name: 'full_name', values: ['Olga Offer'] },
-      { name: 'email', values: ['olga@example.com'] },
-      { name: 'phone_number', values: ['+12025550190'] },
-    ],
-  });
-  expect(delivery.status).toBe(200);
+  await sendMetaLead(fake, meta(), { name: 'Olga Offer', email: 'olga@example.com', phone: '+12025550190' });
   const annOffer = ann.getByTestId('offer-Olga Offer');
   const bobOffer = bob.getByTestId('offer-Olga Offer');
   await annOffer.waitFor({ timeout: 30_000 });

@@ -205,12 +205,8 @@ export function createDistributionService(deps: AppDeps) {
    * joining users first would carry every row through the join.
    */
   async function logSummary(actor: Actor, query: AssignmentLogFilters, filter: SQL[]): Promise<NonNullable<AssignmentLogView['summary']>> {
-    const fromCounts =
-      actor.permissions.has('leads.view_all') &&
-      query.mine !== 'true' &&
-      !query.reason &&
-      (!query.ruleId ||
-        (await db.select({ id: distributionRules.id }).from(distributionRules).where(and(eq(distributionRules.workspaceId, actor.workspaceId), eq(distributionRules.id, query.ruleId)))).length > 0);
+    const everyRecord = actor.permissions.has('leads.view_all') && query.mine !== 'true';
+    const fromCounts = everyRecord && !query.reason && (!query.ruleId || (await ruleExists(actor.workspaceId, query.ruleId)));
     let perRecipient;
     if (fromCounts) {
       const days = [eq(assignmentCounts.workspaceId, actor.workspaceId)];
@@ -246,6 +242,14 @@ export function createDistributionService(deps: AppDeps) {
       .map((c) => ({ to: person(c.toUserId, c.name), count: Number(c.count) }))
       .sort((a, b) => b.count - a.count || (a.to?.name ?? '').localeCompare(b.to?.name ?? ''));
     return { total: byRecipient.reduce((n, c) => n + c.count, 0), byRecipient };
+  }
+
+  async function ruleExists(workspaceId: string, ruleId: string): Promise<boolean> {
+    const [rule] = await db
+      .select({ id: distributionRules.id })
+      .from(distributionRules)
+      .where(and(eq(distributionRules.workspaceId, workspaceId), eq(distributionRules.id, ruleId)));
+    return Boolean(rule);
   }
 
   /** Up to `limit` records of the filter, newest first, after a keyset position. */
