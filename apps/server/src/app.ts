@@ -62,6 +62,7 @@ import { createWebFormsService, registerWebFormJobs } from './modules/web-forms/
 import { realtimeRoutes } from './platform/events/realtime.routes.ts';
 import { createFileStorage } from './platform/files/storage.ts';
 import { registerErrorHandler } from './platform/http/error-handler.ts';
+import { registerNulGuard } from './platform/http/nul-guard.ts';
 import { testControlRoutes } from './platform/http/test-controls.ts';
 import type { AppDeps } from './platform/http/types.ts';
 
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerNulGuard(app);
 
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {

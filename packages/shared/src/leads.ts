@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateTime } from './dates.ts';
 
 /** Standard lead fields that lists can filter, sort, show as columns and export. */
 export const LEAD_STANDARD_FIELDS = [
@@ -147,7 +148,7 @@ export const leadInputShape = {
   pipelineId: z.uuid().nullable().optional(),
   stageId: z.uuid().nullable().optional(),
   score: z.number().int().min(0).max(100).nullable().optional(),
-  nextFollowUpAt: z.iso.datetime({ offset: true, message: 'Use an ISO date-time' }).nullable().optional(),
+  nextFollowUpAt: isoDateTime('Use an ISO date-time').nullable().optional(),
   lostReason: optionalText(200),
   custom: z.record(z.string(), z.unknown()).optional(),
 };

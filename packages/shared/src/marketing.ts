@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateTime } from './dates.ts';
 
 /** Lead sources, marketing events, workspace tags and referrals: the contracts of the marketing and referrals API. */
 
@@ -124,8 +125,8 @@ export const referrerReportRow = referrer.extend({
 });
 export const referrerReport = z.object({ rows: z.array(referrerReportRow) });
 export const referrerReportQuery = z.object({
-  from: z.iso.datetime({ offset: true, message: 'Use an ISO date-time' }).optional(),
-  to: z.iso.datetime({ offset: true, message: 'Use an ISO date-time' }).optional(),
+  from: isoDateTime('Use an ISO date-time').optional(),
+  to: isoDateTime('Use an ISO date-time').optional(),
 });
 
 /** Candidates for the referrer picker: clients and their contacts matching a name. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateTime as isoDateTimeIn } from './dates.ts';
 import { TASK_PRIORITIES } from './tasks.ts';
 
 /** Columns of the production board (ADR 021). `done` is exactly the done tasks; the others are open ones. */
@@ -27,7 +28,7 @@ export const PRODUCTION_FILE_TYPES = [
   'application/vnd.openxmlformats-officedocument.presentationml.presentation',
 ] as const;
 
-const isoDateTime = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date-time, e.g. 2026-12-24T15:00:00-03:00' });
+const isoDateTime = isoDateTimeIn();
 const uuid = z.uuid({ message: 'Must be a UUID' });
 const column = z.enum(PRODUCTION_COLUMNS, { message: `One of: ${PRODUCTION_COLUMNS.join(', ')}` });
 const priority = z.enum(TASK_PRIORITIES, { message: `One of: ${TASK_PRIORITIES.join(', ')}` });

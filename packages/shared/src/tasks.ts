@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { isoDateTime as isoDateTimeIn, isoDay } from './dates.ts';
 
 export const TASK_TYPES = ['call', 'follow_up', 'meeting', 'email', 'whatsapp', 'todo', 'production'] as const;
 export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const TASK_QUEUES = ['overdue', 'today', 'upcoming', 'open', 'done', 'all'] as const;
 export type TaskQueue = (typeof TASK_QUEUES)[number];
 
-const isoDateTime = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date-time, e.g. 2026-12-24T15:00:00-03:00' });
+const isoDateTime = isoDateTimeIn();
 
 export const checklistItem = z.strictObject({
   text: z.string().trim().min(1, { message: 'Write the item' }).max(200),
@@ -31,7 +32,7 @@ export const recurrenceRule = z
       .nullable()
       .default(null),
     monthDay: z.int().min(1, { message: '1 to 31' }).max(31, { message: '1 to 31' }).nullable().default(null),
-    until: z.iso.date({ message: 'Use a date, e.g. 2027-03-31' }).nullable().default(null),
+    until: isoDay('Use a date, e.g. 2027-03-31').nullable().default(null),
     count: z.int().min(2, { message: 'At least 2 occurrences' }).max(1000, { message: 'At most 1000 occurrences' }).nullable().default(null),
   })
   .superRefine((r, ctx) => {

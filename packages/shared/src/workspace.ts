@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateTime } from './dates.ts';
 import {
   currencyField,
   emailField,
@@ -134,8 +135,8 @@ export const auditListQuery = z.object({
   entityType: z.string().max(60).optional(),
   entityId: z.string().max(100).optional(),
   action: z.string().max(80).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: isoDateTime().optional(),
+  to: isoDateTime().optional(),
   cursor: z.string().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -224,6 +224,11 @@ describe('assignment log (GET /distribution/assignments)', () => {
       ['?since=2026-12-02&until=2026-12-01', 'until'],
       ['?cursor=nonsense', 'cursor'],
       [`?cursor=${Buffer.from('12|34|56').toString('base64url')}`, 'cursor'],
+      // A position no timestamp can hold, and days outside the years a timestamp holds.
+      [`?cursor=${Buffer.from('-999999999999999999|1').toString('base64url')}`, 'cursor'],
+      ['?since=0000-01-01', 'since'],
+      ['?until=9999-12-31', 'until'],
+      ['?mine=true&since=0000-01-01', 'since'],
       ['?owner=me', 'owner'],
       ['?mine=yes', 'mine'],
     ];
@@ -309,6 +314,7 @@ describe('assignment log (GET /distribution/assignments)', () => {
       for (const [query, field] of [
         ['?reason=luck', 'reason'],
         ['?since=2026-12-02&until=2026-12-01', 'until'],
+        ['?since=0000-01-01', 'since'],
         ['?limit=10', 'limit'],
         ['?workspaceId=acme', 'workspaceId'],
       ] as const) {

@@ -9,11 +9,13 @@ import {
   type LeadQuery,
 } from '@leadflow/shared/leads';
 import { invalid } from '../../platform/errors.ts';
+import { NUL_MESSAGE, nulAt } from '../../platform/http/nul-guard.ts';
 import { phoneQueryDigits } from '../../platform/geo/phone.ts';
 import { users } from '../accounts/accounts.table.ts';
 import { pipelineStages, pipelines } from '../pipelines/pipelines.table.ts';
 import { leads } from './leads.table.ts';
 import { STAGE_STATUSES } from '@leadflow/shared/pipelines';
+import { instantInRange, YEAR_RANGE_MESSAGE, yearInRange } from '@leadflow/shared/dates';
 import { foldSearchText } from './search-text.ts';
 
 /**
@@ -385,8 +387,15 @@ class FilterCompiler {
   }
 
   private time(v: unknown, dayOnly: boolean): TimeValue {
-    if (typeof v === 'string' && isRealDay(v)) return { day: v };
-    if (!dayOnly && typeof v === 'string' && datetimeSchema.safeParse(v).success) return { instant: new Date(v) };
+    if (typeof v === 'string' && isRealDay(v)) {
+      if (!yearInRange(v)) this.bad(YEAR_RANGE_MESSAGE);
+      return { day: v };
+    }
+    if (!dayOnly && typeof v === 'string' && datetimeSchema.safeParse(v).success) {
+      const instant = new Date(v);
+      if (!instantInRange(instant)) this.bad(YEAR_RANGE_MESSAGE);
+      return { instant };
+    }
     this.bad(dayOnly ? 'Use a date as YYYY-MM-DD' : 'Use a date as YYYY-MM-DD or an ISO date-time with offset');
   }
 
@@ -1035,6 +1044,8 @@ export function parseLeadQueryParam(raw: string | undefined, field = 'query'): {
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(field, 'query must be a JSON object');
+  const nul = nulAt(value);
+  if (nul !== null) throw invalid(`${field}.${nul}`, NUL_MESSAGE);
   const result = leadQuery.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0]!;
