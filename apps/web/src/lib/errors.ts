@@ -52,8 +52,14 @@ export function translateMessage(message: string): string | null {
   return isKnownMessage(message) ? i18n.t(MESSAGE_KEYS[message]) : null;
 }
 
+/** Codes whose server message says what to fix ("Another rule already has priority 80"): shown, translated when known. */
+const SPECIFIC_CODES: ReadonlySet<string> = new Set(['VALIDATION_FAILED', 'CONFLICT']);
+
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return i18n.t(`errors.${error.code}`);
+  if (error instanceof ApiError) {
+    if (SPECIFIC_CODES.has(error.code) && error.message) return serverSentence(error.message);
+    return i18n.t(`errors.${error.code}`);
+  }
   if (error instanceof TypeError && error.message.toLowerCase().includes('fetch')) return i18n.t('errors.NETWORK');
   return i18n.t('errors.INTERNAL');
 }
@@ -61,4 +67,15 @@ export function errorMessage(error: unknown): string {
 /** Errors that are not the server's answer are bugs: they go to the console for whoever debugs. */
 export function reportUnexpected(error: unknown): void {
   if (!(error instanceof ApiError)) console.error(error);
+}
+
+/**
+ * The server's own sentence, translated when it is one the app knows. Schema errors come as "field: message"; the
+ * field prefix (a path like `members.1.weight`) is left out, the input it belongs to shows it.
+ */
+export function serverSentence(message: string): string {
+  const known = translateMessage(message);
+  if (known) return known;
+  const prefixed = /^[\w.]+: (.+)$/.exec(message);
+  return prefixed ? (translateMessage(prefixed[1]!) ?? prefixed[1]!) : message;
 }

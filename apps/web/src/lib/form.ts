@@ -1,7 +1,7 @@
 import type { FormErrors } from '@mantine/form';
 import type { z } from 'zod';
 import { ApiError } from '@/lib/api-client';
-import { errorMessage, translateMessage } from '@/lib/errors';
+import { errorMessage, serverSentence, translateMessage } from '@/lib/errors';
 import { i18n } from '@/lib/i18n';
 import { notifyError } from '@/lib/notify';
 
@@ -69,11 +69,11 @@ export function applyFormErrors(form: FormLike, error: unknown): void {
     const values = form.getValues();
     const found: FormErrors = {};
     const candidates = [...error.issues];
-    if (error.field) candidates.push({ field: error.field, message: '' });
+    if (error.field) candidates.push({ field: error.field, message: error.message });
     for (const issue of candidates) {
       const path = issue.field.replace(/^body\./, '');
       if (path in found || !hasPath(values, path)) continue;
-      found[path] = issue.message ? (translateMessage(issue.message) ?? issue.message) : errorMessage(error);
+      found[path] = issue.message ? serverSentence(issue.message) : errorMessage(error);
     }
     if (Object.keys(found).length > 0) {
       form.setErrors((current) => ({ ...current, ...found }));

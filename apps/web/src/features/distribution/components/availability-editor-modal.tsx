@@ -8,6 +8,7 @@ import { applyFormErrors, zodResolver } from '@/lib/form';
 import { notifySuccess } from '@/lib/notify';
 import type { AgentAvailability } from '../api/distribution';
 import { useUpdateAvailability } from '../api/distribution';
+import { nextRange } from '../utils/hours';
 import { weekdayName } from '../utils/labels';
 
 const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
@@ -145,7 +146,7 @@ export function AvailabilityEditorModal({ agent, onClose }: AvailabilityEditorMo
                           size="compact-xs"
                           leftSection={<IconPlus size={12} />}
                           style={{ alignSelf: 'flex-start' }}
-                          onClick={() => form.insertListItem(`workingHours.${day}`, { start: '14:00', end: '18:00' })}
+                          onClick={() => form.insertListItem(`workingHours.${day}`, nextRange(ranges))}
                         >
                           {t('distribution.availability.addRange')}
                         </Button>

@@ -1,6 +1,7 @@
 import { ActionIcon, Button, Checkbox, Group, Input, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { IconPlus, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { nextRange } from '../utils/hours';
 import { weekdayName } from '../utils/labels';
 import type { GroupHours } from '../utils/rule-form';
 import { HOUR_DAYS, OFFICE_HOURS } from '../utils/rule-form';
@@ -81,7 +82,7 @@ export function GroupHoursEditor({ value, onChange, errors }: GroupHoursEditorPr
                       size="compact-xs"
                       leftSection={<IconPlus size={12} />}
                       style={{ alignSelf: 'flex-start' }}
-                      onClick={() => setDay(day, [...ranges, { start: '14:00', end: '18:00' }])}
+                      onClick={() => setDay(day, [...ranges, nextRange(ranges)])}
                     >
                       {t('distribution.availability.addRange')}
                     </Button>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { weekHoursSummary } from './hours';
+import { nextRange, weekHoursSummary } from './hours';
 
 // 1 January 2024 was a Monday.
 const dayName = (day: number) => new Intl.DateTimeFormat('en', { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, day)));
@@ -28,5 +28,15 @@ describe('weekHoursSummary', () => {
     expect(weekHoursSummary(null, words)).toBe('Any time');
     expect(weekHoursSummary({}, words)).toBe('No day');
     expect(weekHoursSummary({ '1': [], '2': [] }, words)).toBe('No day');
+  });
+});
+
+describe('the range "Add hours" proposes', () => {
+  it('starts where the day ends, never overlapping it', () => {
+    expect(nextRange([{ start: '09:00', end: '12:00' }])).toEqual({ start: '12:00', end: '16:00' });
+    expect(nextRange([{ start: '09:00', end: '18:00' }, { start: '07:00', end: '08:00' }])).toEqual({ start: '18:00', end: '22:00' });
+    expect(nextRange([{ start: '20:00', end: '22:30' }])).toEqual({ start: '22:30', end: '24:00' });
+    expect(nextRange([{ start: '06:00', end: '24:00' }])).toEqual({ start: '02:00', end: '06:00' });
+    expect(nextRange([])).toEqual({ start: '09:00', end: '18:00' });
   });
 });

@@ -19,3 +19,19 @@ export function weekHoursSummary(hours: WorkingHours | null, words: { anyTime: s
   }
   return parts.length ? parts.join(' · ') : words.never;
 }
+
+type Range = { start: string; end: string };
+const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+/**
+ * The range "Add hours" proposes for a day that has some: up to four hours from where the day's latest range ends
+ * (the ranges of a day may not overlap), or, when that one ends at midnight, the time before the earliest one.
+ */
+export function nextRange(ranges: readonly Range[]): Range {
+  if (!ranges.length) return { start: '09:00', end: '18:00' };
+  const lastEnd = Math.max(...ranges.map((r) => minutes(r.end)));
+  if (lastEnd < 24 * 60) return { start: hhmm(lastEnd), end: hhmm(Math.min(lastEnd + 4 * 60, 24 * 60)) };
+  const firstStart = Math.min(...ranges.map((r) => minutes(r.start)));
+  return firstStart > 0 ? { start: hhmm(Math.max(firstStart - 4 * 60, 0)), end: hhmm(firstStart) } : { start: '00:00', end: '01:00' };
+}
