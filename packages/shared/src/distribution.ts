@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDay as isoDayIn } from './dates.ts';
 import { leadFilter } from './leads.ts';
 
 /**
@@ -9,7 +10,7 @@ export const DISTRIBUTION_STRATEGIES = ['round_robin', 'weighted', 'least_loaded
 export const ASSIGNMENT_REASONS = ['rule', 'claim', 'sla', 'manual', 'existing_owner', 'fallback', 'unassigned'] as const;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: 'Use HH:MM (24 h)' });
-const isoDay = z.iso.date({ message: 'Use YYYY-MM-DD' });
+const isoDay = isoDayIn();
 
 const dayRanges = z.array(z.strictObject({ start: hhmm, end: hhmm })).max(6);
 export const workingHours = z
@@ -24,7 +25,7 @@ export const ruleMemberInput = z.strictObject({
   weight: z.int().min(0).max(100).optional(),
 });
 
-const capField = z.int({ message: 'Must be a whole number' }).min(0, { message: 'A cap cannot be below zero' }).nullable();
+const capField = z.int({ message: 'Must be a whole number' }).min(0, { message: 'A cap cannot be below zero' }).max(1_000_000, { message: 'At most 1,000,000' }).nullable();
 
 /** The fields of a rule without defaults (a PATCH sends only what changes). */
 const ruleFields = {
@@ -386,8 +387,21 @@ export const leadSlaBreachedEvent = z.object({
   capReached: z.boolean(),
 });
 
+/**
+ * `lead.unassigned` — a rule left a new lead in the unassigned queue (a manual rule, or nobody of its group was
+ * available and its fallback is the queue): holders of leads.assign (managers) are told, so it is not forgotten.
+ */
+export const leadUnassignedEvent = z.object({
+  leadId: z.string(),
+  ruleId: z.string().nullable(),
+  ruleName: z.string().nullable(),
+  /** `manual`: the rule's strategy is to wait for a manager; `nobody_available`: its fallback was the queue. */
+  why: z.enum(['manual', 'nobody_available']),
+});
+
 export const DISTRIBUTION_EVENTS = {
   'lead.assigned': leadAssignedEvent,
+  'lead.unassigned': leadUnassignedEvent,
   'lead.offered': leadOfferedEvent,
   'lead.offer_taken': leadOfferTakenEvent,
   'lead.sla_breached': leadSlaBreachedEvent,

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Every capability raises its notifications through the notification centre with one of these types. Users choose,
  * per type, the channels: in-app (the bell, a toast and a sound), desktop (the browser's Notification API) and email.
  */
-export const NOTIFICATION_TYPES = ['lead_assigned', 'lead_offered', 'sla_breached', 'mention', 'task_due', 'task_reminder'] as const;
+export const NOTIFICATION_TYPES = ['lead_assigned', 'lead_offered', 'lead_unassigned', 'sla_breached', 'mention', 'task_due', 'task_reminder'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export const channelPrefs = z.strictObject({ inApp: z.boolean(), desktop: z.boolean(), email: z.boolean() });
@@ -14,6 +14,7 @@ export type ChannelPrefs = z.infer<typeof channelPrefs>;
 export const DEFAULT_CHANNELS: Record<NotificationType, ChannelPrefs> = {
   lead_assigned: { inApp: true, desktop: true, email: false },
   lead_offered: { inApp: true, desktop: true, email: false },
+  lead_unassigned: { inApp: true, desktop: true, email: false },
   sla_breached: { inApp: true, desktop: true, email: false },
   mention: { inApp: true, desktop: true, email: false },
   task_due: { inApp: true, desktop: true, email: false },

@@ -1,9 +1,17 @@
 import type { DbOrTx } from '../../platform/db/client.ts';
 import { publishTiming, timed, timingWanted } from '../../platform/timing/timing.ts';
-import { distributeBeforeInsert, distributeLeads } from '../distribution/distribution.assign.ts';
+import type { BusEvent } from '../../platform/events/event-bus.ts';
+import { distributeBeforeInsert, distributeLeads, queuedLeadEvents, type Distributed } from '../distribution/distribution.assign.ts';
 import { distributionCache } from '../distribution/distribution.cache.ts';
 import type { CaptureRepository, IngestLocks, NewLeadRow } from './capture.repository.ts';
 import type { CaptureOrigin } from './lead-ingest.ts';
+
+/** What the step did with a batch: each handed-over lead's owner, and `lead.unassigned` for those a rule queued. */
+export type HandedOver = { owners: Map<string, string>; queued: Map<string, BusEvent> };
+
+function handedOver(workspaceId: string, results: Distributed[], owners: Map<string, string>): HandedOver {
+  return { owners, queued: new Map(queuedLeadEvents(workspaceId, results).map((e) => [e.data.leadId as string, e])) };
+}
 
 /** A lead that capture has just created, as the distribution step receives it. */
 export type NewLead = {
@@ -29,8 +37,9 @@ export async function distributeNewLeads(
   at: Date,
   /** `versions`: what capture's lock statement read (`lockWorkspaceIngest`). */
   opts: { newPeople?: boolean; versions?: IngestLocks } = {},
-): Promise<Map<string, string>> {
+): Promise<HandedOver> {
   const owners = new Map<string, string>();
+  const queued = new Map<string, BusEvent>();
   const byWorkspace = new Map<string, string[]>();
   for (const l of newLeads) byWorkspace.set(l.workspaceId, [...(byWorkspace.get(l.workspaceId) ?? []), l.leadId]);
   for (const [workspaceId, leadIds] of byWorkspace) {
@@ -38,8 +47,9 @@ export async function distributeNewLeads(
     if (distributionCache.noRulesAt(workspaceId, opts.versions?.get(workspaceId))) continue;
     const distributed = await timed('distribution.step', leadIds.length, () => distributeLeads(tx, { workspaceId, leadIds, at, newPeople: opts.newPeople, locked: true }));
     for (const d of distributed) if (d.owner) owners.set(d.leadId, d.owner.id);
+    for (const [leadId, event] of handedOver(workspaceId, distributed, owners).queued) queued.set(leadId, event);
   }
-  return owners;
+  return { owners, queued };
 }
 
 /**
@@ -57,10 +67,10 @@ export async function decideOwnersBeforeInsert(
   at: Date,
   /** The workspace's distribution version as the lock statement read it (`lockWorkspaceIngest`). */
   version?: number,
-): Promise<{ record(stored: Set<string>): Promise<Map<string, string>> } | null> {
+): Promise<{ record(stored: Set<string>): Promise<HandedOver> } | null> {
   // No rules at the version this transaction started from (ADR 027): every lead waits unassigned, nothing to read or
   // record. A rule saved since is seen by the next batch (its version differs from the cache's).
-  if (distributionCache.noRulesAt(workspaceId, version)) return { record: async () => new Map() };
+  if (distributionCache.noRulesAt(workspaceId, version)) return { record: async () => ({ owners: new Map(), queued: new Map() }) };
   const probe = await repo.probeLeads(tx, rows);
   if (!probe) return null;
   const started = timingWanted() ? performance.now() : 0;
@@ -74,7 +84,11 @@ export async function decideOwnersBeforeInsert(
       const recording = timingWanted() ? performance.now() : 0;
       await timed('distribution.record', stored.size, () => pending.record(stored));
       if (timingWanted()) publishTiming('distribution.step', decideMs + performance.now() - recording, stored.size);
-      return new Map([...owners].filter(([id]) => stored.has(id)));
+      return handedOver(
+        workspaceId,
+        pending.results.filter((r) => stored.has(r.leadId)),
+        new Map([...owners].filter(([id]) => stored.has(id))),
+      );
     },
   };
 }

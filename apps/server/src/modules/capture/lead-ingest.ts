@@ -29,7 +29,8 @@ export type CapturedLead = {
 };
 
 export type IngestOutcome =
-  | { outcome: 'created'; leadId: string; ownerId: string | null; origin?: CaptureOrigin }
+  /** `queued`: a rule left the new lead in the unassigned queue; this tells the managers (`lead.unassigned`). */
+  | { outcome: 'created'; leadId: string; ownerId: string | null; origin?: CaptureOrigin; queued?: BusEvent }
   | { outcome: 'came_back'; leadId: string; ownerId: string | null; origin?: CaptureOrigin }
   /** This external id was ingested before: nothing new. */
   | { outcome: 'already_ingested'; leadId: string; ownerId: string | null; origin?: CaptureOrigin };
@@ -254,15 +255,18 @@ async function ingestForWorkspace(
     campaign: p.input.campaign,
     submission: p.input.submission,
   }));
-  const assigned = pending
+  const { owners: assigned, queued } = pending
     ? await pending.record(new Set(newLeads.map((l) => l.leadId)))
     : newLeads.length
       ? await distributeNewLeads(tx, newLeads, at, { newPeople: merge, versions: locks })
-      : new Map<string, string>();
+      : { owners: new Map<string, string>(), queued: new Map<string, BusEvent>() };
 
   return plans.map((plan): IngestOutcome => {
     const origin = plan.p.input.origin;
-    if (plan.kind === 'create') return { outcome: 'created', leadId: plan.id, ownerId: assigned.get(plan.id) ?? null, origin };
+    if (plan.kind === 'create') {
+      const waiting = queued.get(plan.id);
+      return { outcome: 'created', leadId: plan.id, ownerId: assigned.get(plan.id) ?? null, origin, ...(waiting ? { queued: waiting } : {}) };
+    }
     if (plan.kind === 'came_back') return { outcome: 'came_back', leadId: plan.leadId, ownerId: plan.ownerId, origin };
     return { outcome: 'already_ingested', leadId: plan.leadId, ownerId: plan.ownerId, origin };
   });
@@ -272,6 +276,7 @@ async function ingestForWorkspace(
 function ingestEvents(workspaceId: string, result: IngestOutcome): BusEvent[] {
   const event = ingestEvent(workspaceId, result);
   if (!event) return [];
+  if (result.outcome === 'created' && result.queued) return [event, result.queued];
   if (result.outcome !== 'created' || !result.ownerId) return [event];
   const assigned: BusEvent = {
     workspaceId,

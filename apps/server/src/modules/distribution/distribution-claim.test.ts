@@ -134,6 +134,7 @@ describe('first-to-claim, SLA reassignment and speed to lead', () => {
         });
       });
 
+      const versionBefore = (await owner.get(`/api/v1/leads/${lead.id}`)).json().version as number;
       const answers = await Promise.all([1, 2, 3].map((n) => agent(n).post(`/api/v1/leads/${lead.id}/claim`)));
       const winners = answers.flatMap((a, i) => (a.statusCode === 200 ? [i + 1] : []));
       expect(winners, answers.map((a) => a.body).join('\n')).toHaveLength(1);
@@ -145,6 +146,17 @@ describe('first-to-claim, SLA reassignment and speed to lead', () => {
       }
       expect(answers[winner - 1]!.json()).toMatchObject({ leadId: lead.id, owner: { id: id(winner) } });
       expect(await ownerOf(lead.id)).toBe(id(winner));
+      if (round === 0) {
+        // The winner claiming again (a double click, a retry) is told the same, not that someone else won.
+        const again = await agent(winner).post(`/api/v1/leads/${lead.id}/claim`);
+        expect(again.statusCode, again.body).toBe(200);
+        expect(again.json()).toEqual(answers[winner - 1]!.json());
+        // The claim changed the lead: an edit made on what was read before it is refused, the claim stands.
+        const stale = await manager.client.patch(`/api/v1/leads/${lead.id}`, { version: versionBefore, ownerId: id(4) });
+        expect(stale.statusCode, stale.body).toBe(409);
+        expect(stale.json().error.field).toBe('version');
+        expect(await ownerOf(lead.id)).toBe(id(winner));
+      }
       expect(await history(lead.id)).toEqual([expect.objectContaining({ reason: 'claim', to: expect.objectContaining({ id: id(winner) }), by: expect.objectContaining({ id: id(winner) }), ruleId: r.id, strategy: 'first_to_claim' })]);
       // The offer is gone for everyone; the others see it taken live.
       for (const n of [1, 2, 3]) expect((await agent(n).get('/api/v1/distribution/offers')).json().offers).toEqual([]);
@@ -295,9 +307,13 @@ describe('first-to-claim, SLA reassignment and speed to lead', () => {
     expect((await owner.post(`/api/v1/leads/${lead.id}/notes`, { body: 'Manager note' })).statusCode).toBe(201);
     expect((await owner.get(`/api/v1/leads/${lead.id}/speed`)).json()).toMatchObject({ firstActionAt: null, responseSeconds: null, slaBreaches: 0 });
 
+    const versionBefore = (await owner.get(`/api/v1/leads/${lead.id}`)).json().version as number;
     await advance(6 * MINUTE);
     await sweep();
     await eventually(async () => expect(await ownerOf(lead.id)).toBe(id(2)));
+    // The reassignment changed the lead: an edit made on what was read before it is refused.
+    expect((await owner.get(`/api/v1/leads/${lead.id}`)).json().version).toBeGreaterThan(versionBefore);
+    expect((await manager.client.patch(`/api/v1/leads/${lead.id}`, { version: versionBefore, city: 'Stale' })).statusCode).toBe(409);
     expect(await ownerOf(acted.id)).toBe(id(2));
     expect((await history(lead.id))[0]).toMatchObject({ reason: 'sla', from: expect.objectContaining({ id: id(1) }), to: expect.objectContaining({ id: id(2) }), ruleId: r.id });
     await eventually(() => {
@@ -366,15 +382,17 @@ describe('first-to-claim, SLA reassignment and speed to lead', () => {
     expect(denied.statusCode).toBe(403);
     const version = (await agent(1).get(`/api/v1/leads/${owned.id}`)).json().version;
     expect((await agent(1).patch(`/api/v1/leads/${owned.id}`, { version, ownerId: id(2) })).statusCode).toBe(403);
-    expect(await history(owned.id)).toEqual([]);
+    // Only the owner named at creation is recorded (by hand, by whoever created it).
+    const created = (to: string) => expect.objectContaining({ reason: 'manual', from: null, to: expect.objectContaining({ id: to }), by: expect.objectContaining({ name: 'Olivia Owner' }) });
+    expect(await history(owned.id)).toEqual([created(id(1))]);
 
     const res = await manager.client.post('/api/v1/leads/bulk', { selection: { ids: [offered.id, owned.id, untouched.id] }, action: { type: 'assign', ownerId: id(4) } });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ affected: 2 });
     expect(await history(offered.id)).toEqual([expect.objectContaining({ reason: 'manual', from: null, to: expect.objectContaining({ id: id(4) }), by: expect.objectContaining({ id: manager.userId }) })]);
-    expect(await history(owned.id)).toEqual([expect.objectContaining({ reason: 'manual', from: expect.objectContaining({ id: id(1) }), to: expect.objectContaining({ id: id(4) }) })]);
-    // Already agent 4's: not changed, not recorded.
-    expect(await history(untouched.id)).toEqual([]);
+    expect(await history(owned.id)).toEqual([expect.objectContaining({ reason: 'manual', from: expect.objectContaining({ id: id(1) }), to: expect.objectContaining({ id: id(4) }) }), created(id(1))]);
+    // Already agent 4's: not changed, not recorded again.
+    expect(await history(untouched.id)).toEqual([created(id(4))]);
     expect((await agent(1).get('/api/v1/distribution/offers')).json().offers.map((o: { leadId: string }) => o.leadId)).not.toContain(offered.id);
     expect((await agent(1).post(`/api/v1/leads/${offered.id}/claim`)).statusCode).toBe(409);
     // The new owner's clock runs: both wait for agent 4's first action.
@@ -386,7 +404,7 @@ describe('first-to-claim, SLA reassignment and speed to lead', () => {
     await ownerB.post('/api/v1/auth/login', { email: 'owner@example.com', password: PASSWORD });
     ownerB.workspaceId = wsB;
     expect((await ownerB.post('/api/v1/leads/bulk', { selection: { ids: [owned.id] }, action: { type: 'assign', ownerId: null } })).json()).toEqual({ affected: 0 });
-    expect(await history(owned.id)).toHaveLength(1);
+    expect(await history(owned.id)).toHaveLength(2);
   });
 
   it('a lead moved to the trash (alone or in bulk) can no longer be claimed: its offer is withdrawn and the cards go', async () => {

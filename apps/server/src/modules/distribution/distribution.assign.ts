@@ -143,7 +143,12 @@ async function decideLeads(tx: DbOrTx, opts: Options): Promise<Decided> {
     const plan = batch.plan(rules);
     const read = await timed('distribution.decide', opts.leadIds.length, () =>
       repo.decide(tx, workspaceId, { leadIds: opts.leadIds, rules: compiled, specs: plan.specs, periods: batch.periods, pointerRuleIds: plan.pointerRuleIds, dryRun, probe: opts.probe }),
-    );
+    ).catch((err: unknown) => {
+      // The version is read by this very statement: when it fails, the cached rules must not outlive the failure
+      // (a rule the database cannot run, since changed or deleted, would otherwise fail every later batch).
+      distributionCache.forget(workspaceId);
+      throw err;
+    });
     if (read.version !== setup.version && attempt < 3) {
       // The rules changed since they were cached (here or on another instance): read them again and decide again.
       distributionCache.forget(workspaceId);
@@ -349,7 +354,7 @@ export async function recordAssignments(tx: DbOrTx, workspaceId: string, writes:
     ${
       rows.some((r) => r.set_owner)
         ? sql`owners AS (
-      UPDATE leads l SET owner_id = w.to_id FROM w
+      UPDATE leads l SET owner_id = w.to_id, version = l.version + 1, updated_at = ${when}::timestamptz FROM w
       WHERE w.set_owner AND l.workspace_id = ${workspaceId}::uuid AND l.id = w.lead_id AND l.owner_id IS NOT DISTINCT FROM w.from_id
     ),`
         : sql``
@@ -500,6 +505,21 @@ export async function afterManualChange(tx: DbOrTx, workspaceId: string, leadIds
       sla_due_at = NULL, owner_acted_at = NULL`);
 }
 
+/**
+ * `lead.unassigned` for the leads of a batch that a rule left in the unassigned queue (its strategy is manual, or
+ * nobody of its group was available and its fallback is the queue): managers are told. Offers are not queued.
+ */
+export function queuedLeadEvents(workspaceId: string, results: Distributed[]): BusEvent[] {
+  return results
+    .filter((r) => !r.owner && !r.offer && r.reason === 'unassigned')
+    .map((r) => ({
+      workspaceId,
+      type: 'lead.unassigned',
+      data: { leadId: r.leadId, ruleId: r.rule?.id ?? null, ruleName: r.rule?.name ?? null, why: r.rule?.strategy === 'manual' ? 'manual' : 'nobody_available' },
+      audience: { permission: 'leads.assign' as const },
+    }));
+}
+
 /** After commit: the assignee hears `lead.assigned` (toast, "my new leads"); managers too. Best effort. */
 export async function publishAssignments(deps: AppDeps, workspaceId: string, results: Distributed[]): Promise<void> {
   const events = results
@@ -510,7 +530,8 @@ export async function publishAssignments(deps: AppDeps, workspaceId: string, res
       data: { leadId: r.leadId, ownerId: r.owner!.id, ruleId: r.rule?.id ?? null, reason: r.reason },
       audience: { userIds: [r.owner!.id], permission: 'leads.view_all' as const },
     }));
-  if (events.length) await deps.events.publishMany(events).catch(() => undefined);
+  const all = [...events, ...queuedLeadEvents(workspaceId, results)];
+  if (all.length) await deps.events.publishMany(all).catch(() => undefined);
 }
 
 /** Whether an instant falls in a group's working hours (ISO weekday ranges in the workspace time zone). */

@@ -6,7 +6,7 @@ import { conflict, notFound } from '../../platform/errors.ts';
 import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import { users } from '../accounts/accounts.table.ts';
 import { leads } from '../leads/leads.table.ts';
-import { distributeLeads, queueEvent, recordAssignment } from './distribution.assign.ts';
+import { distributeLeads, queueEvent, queuedLeadEvents, recordAssignment } from './distribution.assign.ts';
 import { distributionRepository as repo } from './distribution.repository.ts';
 import { distributionRules, leadOffers } from './distribution.table.ts';
 
@@ -85,7 +85,7 @@ export function createOfferService(deps: AppDeps) {
       const won = await db.transaction(async (tx) => {
         const rows = rowsOf<{ id: string }>(
           await tx.execute(sql`
-            UPDATE leads SET owner_id = ${actor.userId}, updated_at = ${at.toISOString()}::timestamptz
+            UPDATE leads SET owner_id = ${actor.userId}, version = version + 1, updated_at = ${at.toISOString()}::timestamptz
             WHERE workspace_id = ${actor.workspaceId} AND id = ${leadId} AND owner_id IS NULL AND deleted_at IS NULL
               AND EXISTS (SELECT 1 FROM lead_offers o WHERE o.workspace_id = leads.workspace_id AND o.lead_id = leads.id
                 AND o.status = 'open' AND o.expires_at > ${at.toISOString()}::timestamptz AND ${actor.userId}::uuid = ANY(o.offered_to))
@@ -128,14 +128,21 @@ export function createOfferService(deps: AppDeps) {
       if (won) return { leadId, offerId: won.offerId, owner: won.owner, claimedAt: at.toISOString() };
       // Why not: each loser learns what happened, without telling anyone about offers that were not theirs.
       const [offer] = await db
-        .select({ status: leadOffers.status, offeredTo: leadOffers.offeredTo, expiresAt: leadOffers.expiresAt })
+        .select({ id: leadOffers.id, status: leadOffers.status, offeredTo: leadOffers.offeredTo, expiresAt: leadOffers.expiresAt, claimedBy: leadOffers.claimedBy, claimedAt: leadOffers.claimedAt })
         .from(leadOffers)
         .where(and(eq(leadOffers.workspaceId, actor.workspaceId), eq(leadOffers.leadId, leadId), sql`${actor.userId}::uuid = ANY(${leadOffers.offeredTo})`))
         .orderBy(sql`${leadOffers.offeredAt} DESC`)
         .limit(1);
       if (!offer) throw notFound('Offer of this lead');
+      const [lead] = await db.select({ deletedAt: leads.deletedAt, ownerId: leads.ownerId }).from(leads).where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.id, leadId)));
+      if (offer.status === 'claimed' && offer.claimedBy === actor.userId && offer.claimedAt) {
+        // The winner again (a double click, a retry after a lost answer): the claim stands while the lead is theirs.
+        if (!lead || lead.deletedAt) throw notFound('Lead');
+        if (lead.ownerId !== actor.userId) throw conflict('You claimed this lead, but it has since been given to someone else');
+        const me = (await repo.activeMember(db, actor.workspaceId, actor.userId)) ?? { id: actor.userId, name: '' };
+        return { leadId, offerId: offer.id, owner: me, claimedAt: offer.claimedAt.toISOString() };
+      }
       if (offer.status === 'claimed') throw conflict('Someone else claimed this lead first');
-      const [lead] = await db.select({ deletedAt: leads.deletedAt }).from(leads).where(and(eq(leads.workspaceId, actor.workspaceId), eq(leads.id, leadId)));
       if (!lead || lead.deletedAt) throw notFound('Lead');
       if (offer.status === 'withdrawn') throw conflict('This lead was assigned by a manager before anyone claimed it');
       if (offer.status === 'expired' || offer.expiresAt <= at) throw conflict('This offer has expired');
@@ -190,12 +197,15 @@ export function createOfferService(deps: AppDeps) {
         await announceAssigned(tx, workspaceId, leadId, d.owner.id, d.rule?.id ?? null, d.reason);
         return d.owner.id;
       }
+      for (const event of queuedLeadEvents(workspaceId, d ? [d] : [])) await queueEvent(tx, event);
       if (d?.offer || d?.reason) return null;
       // No later rule matched: the lead waits in the unassigned queue, recorded against the rule that offered it.
     }
     const user = rule?.fallback === 'user' && rule.fallbackUserId ? await repo.activeMember(tx, workspaceId, rule.fallbackUserId) : null;
     await recordAssignment(tx, workspaceId, { leadId, from: null, to: user, rule: ruleRef, reason: user ? 'fallback' : 'unassigned', by: null, slaMinutes: rule?.slaMinutes ?? null }, at);
     if (user) await announceAssigned(tx, workspaceId, leadId, user.id, ruleRef?.id ?? null, 'fallback');
+    // Nobody claimed it and nobody else takes it: managers hear that it waits for them.
+    else for (const event of queuedLeadEvents(workspaceId, [{ leadId, owner: null, rule: ruleRef, reason: 'unassigned', trace: [] }])) await queueEvent(tx, event);
     return user?.id ?? null;
   }
 

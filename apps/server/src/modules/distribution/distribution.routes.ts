@@ -145,7 +145,7 @@ export const distributionRoutes: FastifyPluginAsyncZod<{ distribution: Distribut
     schema: {
       tags,
       summary:
-        'Claim a lead offered to me (first-to-claim): exactly one member wins; the others get 409 (taken or expired), a member it was not offered to 404',
+        'Claim a lead offered to me (first-to-claim): exactly one member wins; the others get 409 (taken or expired), a member it was not offered to 404. The winner claiming again gets the same answer while the lead is still theirs',
       params: idParams,
       response: { 200: claimResponse },
     },

@@ -5,6 +5,7 @@ import type {
   availabilityPatch,
   distributionRule,
   DistributionRuleInput,
+  WorkingHours,
   distributionRulePatch,
   simulateRequest,
   simulateResponse,
@@ -14,6 +15,7 @@ import type {
   AssignmentLogExportQuery,
   agentAvailability as agentAvailabilityView,
 } from '@leadflow/shared/distribution';
+import { MAX_YEAR, MIN_YEAR } from '@leadflow/shared/dates';
 import { writeAudit } from '../../platform/audit/audit.ts';
 import type { DbOrTx } from '../../platform/db/client.ts';
 import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound } from '../../platform/errors.ts';
@@ -102,12 +104,58 @@ function toRecordView({ a, toName, fromName, byName, ruleName }: RecordRow): Ass
   };
 }
 
+/** Rules per workspace: every enabled one's conditions run in the statement that decides each batch (ADR 025). */
+const MAX_RULES = 500;
+
+/** A stored rule with a PATCH applied. A fallback changed away from "user" drops its user unless the patch names one. */
+function mergePatch(current: RuleView, patch: RulePatch): DistributionRuleInput {
+  const fallback = patch.fallback ?? current.fallback;
+  return {
+    name: patch.name ?? current.name,
+    priority: patch.priority ?? current.priority,
+    enabled: patch.enabled ?? current.enabled,
+    conditions: patch.conditions ?? current.conditions,
+    strategy: patch.strategy ?? current.strategy,
+    loadMeasure: patch.loadMeasure ?? current.loadMeasure,
+    members: patch.members ?? current.members.map((m) => ({ userId: m.userId, weight: m.weight })),
+    dailyCap: patch.dailyCap !== undefined ? patch.dailyCap : current.dailyCap,
+    weeklyCap: patch.weeklyCap !== undefined ? patch.weeklyCap : current.weeklyCap,
+    fallback,
+    fallbackUserId: patch.fallbackUserId !== undefined ? patch.fallbackUserId : fallback === 'user' ? current.fallbackUserId : null,
+    existingOwner: patch.existingOwner ?? current.existingOwner,
+    workingHours: patch.workingHours !== undefined ? patch.workingHours : current.workingHours,
+    claimTimeoutMinutes: patch.claimTimeoutMinutes ?? current.claimTimeoutMinutes,
+    slaMinutes: patch.slaMinutes !== undefined ? patch.slaMinutes : current.slaMinutes,
+    maxReassignments: patch.maxReassignments ?? current.maxReassignments,
+  };
+}
+
+/** Working hours per weekday: each range ends after it starts, and the ranges of one day do not overlap. */
+function checkWorkingHours(hours: WorkingHours | null | undefined): void {
+  for (const [day, ranges] of Object.entries(hours ?? {})) {
+    const list = ranges ?? [];
+    list.forEach((r, i) => {
+      if (r.end <= r.start) throw invalid(`workingHours.${day}.${i}.end`, 'The end is not after the start');
+    });
+    const byStart = list.map((r, i) => ({ ...r, i })).sort((a, b) => a.start.localeCompare(b.start));
+    for (let k = 1; k < byStart.length; k++) {
+      const [prev, next] = [byStart[k - 1]!, byStart[k]!];
+      if (next.start < prev.end) throw invalid(`workingHours.${day}.${next.i}.start`, `Overlaps ${prev.start}–${prev.end} on the same day`);
+    }
+  }
+}
+
 /** The log's keyset cursor: the last record's `at` in microseconds since the epoch, and its id. */
 function decodeLogCursor(cursor: string): LogCursor {
   const [micros, id, rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (rest !== undefined || !micros || !id || !/^-?\d{1,18}$/.test(micros) || !/^\d{1,18}$/.test(id)) throw invalid('cursor', 'Invalid cursor');
+  // A position no record can have (outside the years a timestamp holds) is not a cursor this API gave out.
+  if (BigInt(micros) < CURSOR_MIN_MICROS || BigInt(micros) > CURSOR_MAX_MICROS) throw invalid('cursor', 'Invalid cursor');
   return { micros, id };
 }
+
+const CURSOR_MIN_MICROS = BigInt(Date.UTC(MIN_YEAR, 0, 1)) * 1000n;
+const CURSOR_MAX_MICROS = BigInt(Date.UTC(MAX_YEAR + 1, 0, 1)) * 1000n;
 
 type LogCursor = { micros: string; id: string };
 
@@ -270,20 +318,28 @@ export function createDistributionService(deps: AppDeps) {
     return rule;
   }
 
-  /** The "Bad input" of the issue, each error naming its field. */
-  async function validate(workspaceId: string, input: DistributionRuleInput, ruleId: string | null): Promise<void> {
-    const ctx = { userId: null, timeZone: await repo.workspaceTimeZone(db, workspaceId), now: deps.now(), customFields: await repo.customFieldMap(db, workspaceId), path: 'conditions' };
-    try {
-      compileLeadFilters(input.conditions, ctx);
-    } catch (err) {
-      // The compiler names `conditions.filters.<i>.<part>`; rules keep filters as a plain list.
-      if (err instanceof AppError && err.field) throw invalid(err.field.replace(/^conditions\.filters\./, 'conditions.'), err.message);
-      throw err;
+  /**
+   * The "Bad input" of the issue, each error naming its field. `stored`: the rule being changed. Its group may keep
+   * members who were disabled since they joined it (distribution skips them), and its fallback user likewise, so
+   * that such a rule can still be edited or switched off; anyone newly named must be an active member.
+   */
+  async function validate(tx: DbOrTx, workspaceId: string, input: DistributionRuleInput, stored: RuleWithMembers | null, conditionsGiven = true): Promise<void> {
+    const ruleId = stored?.id ?? null;
+    // Stored conditions a change leaves alone are not judged again: one on a custom field deleted since matches
+    // nothing (the rules screen flags it), and the rule can still be switched off, renamed or reordered.
+    if (conditionsGiven) {
+      const ctx = { userId: null, timeZone: await repo.workspaceTimeZone(tx, workspaceId), now: deps.now(), customFields: await repo.customFieldMap(tx, workspaceId), path: 'conditions' };
+      try {
+        compileLeadFilters(input.conditions, ctx);
+      } catch (err) {
+        // The compiler names `conditions.filters.<i>.<part>`; rules keep filters as a plain list.
+        if (err instanceof AppError && err.field) throw invalid(err.field.replace(/^conditions\.filters\./, 'conditions.'), err.message);
+        throw err;
+      }
     }
-    for (const [day, ranges] of Object.entries(input.workingHours ?? {})) {
-      ranges?.forEach((r, i) => {
-        if (r.end <= r.start) throw invalid(`workingHours.${day}.${i}.end`, 'The end is not after the start');
-      });
+    checkWorkingHours(input.workingHours);
+    if (input.dailyCap !== null && input.weeklyCap !== null && input.weeklyCap < input.dailyCap) {
+      throw invalid('weeklyCap', `A week cannot hold fewer leads than a day: make it at least the daily cap (${input.dailyCap})`);
     }
     if (input.strategy !== 'manual' && !input.members.length) throw invalid('members', 'Add at least one agent to the group of this rule');
     const seen = new Set<string>();
@@ -292,17 +348,13 @@ export function createDistributionService(deps: AppDeps) {
       seen.add(m.userId);
     });
     const ids = input.members.map((m) => m.userId);
-    if (ids.length) {
-      const active = new Set(
-        (
-          await db
-            .select({ id: memberships.userId })
-            .from(memberships)
-            .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.status, 'active'), inArray(memberships.userId, ids)))
-        ).map((r) => r.id),
-      );
-      const bad = ids.findIndex((id) => !active.has(id));
-      if (bad >= 0) throw invalid(`members.${bad}.userId`, 'No such active member in this workspace');
+    const kept = new Set(stored?.members.map((m) => m.userId) ?? []);
+    if (stored?.fallbackUserId) kept.add(stored.fallbackUserId);
+    const statuses = await memberStatuses(tx, workspaceId, [...ids, ...(input.fallbackUserId ? [input.fallbackUserId] : [])]);
+    const allowed = (id: string) => statuses.get(id) === 'active' || (kept.has(id) && statuses.get(id) === 'disabled');
+    const bad = ids.findIndex((id) => !allowed(id));
+    if (bad >= 0) {
+      throw invalid(`members.${bad}.userId`, kept.has(ids[bad]!) ? 'No longer a member of this workspace: take them out of the group' : 'No such active member in this workspace');
     }
     if (input.strategy === 'weighted') {
       const missing = input.members.findIndex((m) => m.weight === undefined);
@@ -312,9 +364,11 @@ export function createDistributionService(deps: AppDeps) {
     }
     if (input.fallback === 'user') {
       if (!input.fallbackUserId) throw invalid('fallbackUserId', 'Name the user who gets the lead when nobody of the group is available');
-      if (!(await repo.activeMember(db, workspaceId, input.fallbackUserId))) throw invalid('fallbackUserId', 'No such active member in this workspace');
+      if (!allowed(input.fallbackUserId)) throw invalid('fallbackUserId', 'No such active member in this workspace');
+    } else if (input.fallbackUserId) {
+      throw invalid('fallbackUserId', 'Only a rule whose fallback is "user" names a fallback user');
     }
-    if (await repo.otherRuleWithPriority(db, workspaceId, input.priority, ruleId)) {
+    if (await repo.otherRuleWithPriority(tx, workspaceId, input.priority, ruleId)) {
       throw conflict(`Another rule already has priority ${input.priority}`, 'priority');
     }
   }
@@ -331,6 +385,24 @@ export function createDistributionService(deps: AppDeps) {
   function ruleColumns(input: DistributionRuleInput) {
     const { members: _m, ...rest } = input;
     return { ...rest, fallbackUserId: input.fallback === 'user' ? input.fallbackUserId : null };
+  }
+
+  /** Each named user's membership status in the workspace (absent: not a member). */
+  async function memberStatuses(tx: DbOrTx, workspaceId: string, ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await tx
+      .select({ id: memberships.userId, status: memberships.status })
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, [...new Set(ids)])));
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
+  /**
+   * Rule changes of a workspace one at a time (any instance): each reads, checks and writes under this lock, so two
+   * edits of one rule cannot overwrite each other with what they read before, and a reorder sees every rule.
+   */
+  async function lockRules(tx: DbOrTx, workspaceId: string): Promise<void> {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`distribution-rules:${workspaceId}`}, 0))`);
   }
 
   function priorityConflict<T>(err: unknown): T {
@@ -379,10 +451,14 @@ export function createDistributionService(deps: AppDeps) {
     },
 
     async createRule(actor: Actor, input: DistributionRuleInput): Promise<RuleView> {
-      await validate(actor.workspaceId, input, null);
       const at = deps.now();
       const id = await db
         .transaction(async (tx) => {
+          await lockRules(tx, actor.workspaceId);
+          await validate(tx, actor.workspaceId, input, null);
+          if ((await repo.rules(tx, actor.workspaceId, { enabledOnly: false })).length >= MAX_RULES) {
+            throw conflict(`A workspace has at most ${MAX_RULES} distribution rules; delete or merge some first`);
+          }
           const [row] = await tx
             .insert(distributionRules)
             .values({ ...ruleColumns(input), workspaceId: actor.workspaceId, createdAt: at, updatedAt: at })
@@ -396,43 +472,27 @@ export function createDistributionService(deps: AppDeps) {
     },
 
     async updateRule(actor: Actor, id: string, patch: RulePatch): Promise<RuleView> {
-      const before = await ruleOrNotFound(db, actor.workspaceId, id);
-      const current = toView(before);
-      const merged: DistributionRuleInput = {
-        name: patch.name ?? current.name,
-        priority: patch.priority ?? current.priority,
-        enabled: patch.enabled ?? current.enabled,
-        conditions: patch.conditions ?? current.conditions,
-        strategy: patch.strategy ?? current.strategy,
-        loadMeasure: patch.loadMeasure ?? current.loadMeasure,
-        members: patch.members ?? current.members.map((m) => ({ userId: m.userId, weight: m.weight })),
-        dailyCap: patch.dailyCap !== undefined ? patch.dailyCap : current.dailyCap,
-        weeklyCap: patch.weeklyCap !== undefined ? patch.weeklyCap : current.weeklyCap,
-        fallback: patch.fallback ?? current.fallback,
-        fallbackUserId: patch.fallbackUserId !== undefined ? patch.fallbackUserId : current.fallbackUserId,
-        existingOwner: patch.existingOwner ?? current.existingOwner,
-        workingHours: patch.workingHours !== undefined ? patch.workingHours : current.workingHours,
-        claimTimeoutMinutes: patch.claimTimeoutMinutes ?? current.claimTimeoutMinutes,
-        slaMinutes: patch.slaMinutes !== undefined ? patch.slaMinutes : current.slaMinutes,
-        maxReassignments: patch.maxReassignments ?? current.maxReassignments,
-      };
-      await validate(actor.workspaceId, merged, id);
       await db
         .transaction(async (tx) => {
+          await lockRules(tx, actor.workspaceId);
+          const before = await ruleOrNotFound(tx, actor.workspaceId, id);
+          const merged = mergePatch(toView(before), patch);
+          await validate(tx, actor.workspaceId, merged, before, patch.conditions !== undefined);
           await tx
             .update(distributionRules)
             .set({ ...ruleColumns(merged), updatedAt: deps.now() })
             .where(and(eq(distributionRules.workspaceId, actor.workspaceId), eq(distributionRules.id, id)));
           await writeMembers(tx, actor.workspaceId, id, merged);
-          await audit(tx, actor, 'distribution_rule.update', id, { oldValues: { ...current }, newValues: { ...patch } });
+          await audit(tx, actor, 'distribution_rule.update', id, { oldValues: { ...toView(before) }, newValues: { ...patch } });
         })
         .catch(priorityConflict<void>);
       return toView(await ruleOrNotFound(db, actor.workspaceId, id));
     },
 
     async deleteRule(actor: Actor, id: string): Promise<void> {
-      const before = await ruleOrNotFound(db, actor.workspaceId, id);
       await db.transaction(async (tx) => {
+        await lockRules(tx, actor.workspaceId);
+        const before = await ruleOrNotFound(tx, actor.workspaceId, id);
         await tx.delete(distributionRules).where(and(eq(distributionRules.workspaceId, actor.workspaceId), eq(distributionRules.id, id)));
         await audit(tx, actor, 'distribution_rule.delete', id, { oldValues: { ...toView(before) } });
       });
@@ -440,14 +500,16 @@ export function createDistributionService(deps: AppDeps) {
 
     /** Every rule of the workspace, in its new order: priorities become 10, 20, 30… */
     async reorder(actor: Actor, ruleIds: string[]): Promise<RuleView[]> {
-      const rules = await repo.rules(db, actor.workspaceId, { enabledOnly: false });
-      const known = new Set(rules.map((r) => r.id));
-      const bad = ruleIds.findIndex((id) => !known.has(id));
-      if (bad >= 0) throw invalid(`ruleIds.${bad}`, 'No such rule in this workspace');
-      if (new Set(ruleIds).size !== ruleIds.length || ruleIds.length !== rules.length) {
-        throw invalid('ruleIds', 'List every rule of the workspace exactly once');
-      }
       await db.transaction(async (tx) => {
+        // Checked under the lock: a rule created meanwhile cannot be left out of the new order.
+        await lockRules(tx, actor.workspaceId);
+        const rules = await repo.rules(tx, actor.workspaceId, { enabledOnly: false });
+        const known = new Set(rules.map((r) => r.id));
+        const bad = ruleIds.findIndex((id) => !known.has(id));
+        if (bad >= 0) throw invalid(`ruleIds.${bad}`, 'No such rule in this workspace');
+        if (new Set(ruleIds).size !== ruleIds.length || ruleIds.length !== rules.length) {
+          throw invalid('ruleIds', 'List every rule of the workspace exactly once');
+        }
         // Out of the way first (the unique index holds at every statement), then the final priorities.
         await tx
           .update(distributionRules)
@@ -481,14 +543,13 @@ export function createDistributionService(deps: AppDeps) {
         throw forbidden('Only a manager sets working hours and out-of-office days (distribution.manage or leads.assign)');
       }
       if (!(await repo.activeMember(db, actor.workspaceId, userId))) throw notFound('Member');
+      if (patch.paused === undefined && patch.workingHours === undefined && patch.outOfOffice === undefined) {
+        throw invalid('body', 'Nothing to change: give paused, workingHours or outOfOffice');
+      }
       patch.outOfOffice?.forEach((o, i) => {
         if (o.to < o.from) throw invalid(`outOfOffice.${i}.to`, 'The last day is before the first');
       });
-      for (const [day, ranges] of Object.entries(patch.workingHours ?? {})) {
-        ranges?.forEach((r, i) => {
-          if (r.end <= r.start) throw invalid(`workingHours.${day}.${i}.end`, 'The end is not after the start');
-        });
-      }
+      checkWorkingHours(patch.workingHours);
       const set = {
         ...(patch.paused !== undefined ? { paused: patch.paused } : {}),
         ...(patch.workingHours !== undefined ? { workingHours: patch.workingHours } : {}),
@@ -553,11 +614,14 @@ export function createDistributionService(deps: AppDeps) {
       const { workspaceId: _workspace, ...filters } = query;
       let rows = 0;
       let completed = false;
+      // The first batch is read before the answer starts: a filter the database refuses is then an error status,
+      // not a download cut off after its headers.
+      const first = await logPage(filter, null, EXPORT_BATCH);
       async function* batches(): AsyncGenerator<LogRow[]> {
         try {
           let after: LogCursor | null = null;
-          for (;;) {
-            const batch = await logPage(filter, after, EXPORT_BATCH);
+          for (let i = 0; ; i++) {
+            const batch = i === 0 ? first : await logPage(filter, after, EXPORT_BATCH);
             if (batch.length === 0) break;
             rows += batch.length;
             yield batch;

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../platform/db/client.ts';
 import type { ReceivedEvent } from '../../platform/events/event-bus.ts';
 import { distributeLeads } from './distribution.assign.ts';
 import { createCaptureRepository, type CaptureRepository } from '../capture/capture.repository.ts';
-import { ingestCapturedLeads, type CapturedLead } from '../capture/lead-ingest.ts';
+import { announceIngest, ingestCapturedLeads, type CapturedLead } from '../capture/lead-ingest.ts';
 import { emptyPerson } from '../capture/meta-field-map.ts';
 import { addMember, createTestApp, PASSWORD, setUpOwner, type TestApp, type TestClient } from '../../test/app.ts';
 
@@ -295,6 +295,19 @@ describe('lead distribution', () => {
       [{ strategy: 'round_robin', members: [{ userId: ids(1)[0], colour: 'red' }] }, 400, 'members.0.colour'],
       [{ strategy: 'round_robin', members: members(1, 1) }, 400, 'members.1.userId'],
       [{ strategy: 'round_robin', members: members(1), fallback: 'user' }, 400, 'fallbackUserId'],
+      [{ strategy: 'round_robin', members: members(1), fallback: 'next_rule', fallbackUserId: ids(2)[0] }, 400, 'fallbackUserId'],
+      // Caps beyond what a count can hold, conditions on days the database has no calendar for, a NUL character.
+      [{ strategy: 'round_robin', members: members(1), weeklyCap: 1_000_000_000_000 }, 400, 'weeklyCap'],
+      [{ strategy: 'round_robin', members: members(1), dailyCap: 3_000_000_000 }, 400, 'dailyCap'],
+      [{ strategy: 'round_robin', members: members(1), dailyCap: 10, weeklyCap: 5 }, 400, 'weeklyCap'],
+      [{ strategy: 'round_robin', members: members(1), conditions: [{ field: 'createdAt', op: 'gte', value: '0000-01-01T00:00:00Z' }] }, 400, 'conditions.0.value'],
+      [{ strategy: 'round_robin', members: members(1), conditions: [{ field: 'createdAt', op: 'eq', value: '9999-12-31' }] }, 400, 'conditions.0.value'],
+      [{ strategy: 'round_robin', members: members(1), conditions: [{ field: 'createdAt', op: 'between', value: ['2026-01-01', '0000-01-01'] }] }, 400, 'conditions.0.value'],
+      [{ strategy: 'round_robin', members: members(1), name: 'Nul\u0000' }, 400, 'name'],
+      [{ strategy: 'round_robin', members: members(1), conditions: [{ field: 'source', op: 'eq', value: 'a\u0000b' }] }, 400, 'conditions.0.value'],
+      // Working hours of one day that overlap.
+      [{ strategy: 'round_robin', members: members(1), workingHours: { '1': [{ start: '09:00', end: '13:00' }, { start: '12:00', end: '18:00' }] } }, 400, 'workingHours.1.1.start'],
+      [{ strategy: 'round_robin', members: members(1), workingHours: { '2': [{ start: '14:00', end: '18:00' }, { start: '08:00', end: '14:30' }] } }, 400, 'workingHours.2.0.start'],
     ];
     for (const [body, status, field] of cases) {
       const res = await owner.post('/api/v1/distribution/rules', { name: 'Bad', priority: 50, ...body });
@@ -331,6 +344,124 @@ describe('lead distribution', () => {
       owner.workspaceId = workspaceId;
     }
     expect((await owner.get(`/api/v1/distribution/rules/${r.id}`)).json().name).toBe('A only');
+  });
+
+  it('keeps a rule editable when a member of its group is disabled since (distribution skips them); anyone newly named must be active', async () => {
+    await resetRules();
+    const leaving = await addMember(t, owner, 'leaving@example.com', 'agent');
+    const r = await rule({ name: 'With a leaver', strategy: 'weighted', members: [{ userId: leaving.userId, weight: 50 }, { userId: ids(1)[0], weight: 50 }], fallback: 'user', fallbackUserId: leaving.userId });
+    expect((await owner.patch(`/api/v1/members/${leaving.userId}`, { status: 'disabled' })).statusCode).toBe(200);
+
+    // Disabled members are skipped: every lead goes to agent 1.
+    expect([(await newLead()).ownerId, (await newLead()).ownerId]).toEqual(ids(1, 1));
+    for (const patch of [{ enabled: false }, { name: 'Renamed' }, { enabled: true, dailyCap: 50 }]) {
+      const res = await owner.patch(`/api/v1/distribution/rules/${r.id}`, patch);
+      expect(res.statusCode, `${JSON.stringify(patch)} ${res.body}`).toBe(200);
+    }
+    expect((await owner.get(`/api/v1/distribution/rules/${r.id}`)).json()).toMatchObject({ name: 'Renamed', enabled: true, dailyCap: 50, fallbackUserId: leaving.userId });
+    // Taking the leaver out works; naming them anew (here, or in another rule, or as a fallback) does not.
+    const other = await owner.post('/api/v1/distribution/rules', { name: 'New', priority: 200, strategy: 'round_robin', members: [{ userId: leaving.userId }] });
+    expect(other.json().error?.field, other.body).toBe('members.0.userId');
+    const out = await owner.patch(`/api/v1/distribution/rules/${r.id}`, { strategy: 'round_robin', members: members(1), fallback: 'next_rule' });
+    expect(out.statusCode, out.body).toBe(200);
+    expect(out.json()).toMatchObject({ fallback: 'next_rule', fallbackUserId: null });
+    const back = await owner.patch(`/api/v1/distribution/rules/${r.id}`, { members: [...members(1), { userId: leaving.userId }] });
+    expect(back.json().error?.field, back.body).toBe('members.1.userId');
+    const fallbackBack = await owner.patch(`/api/v1/distribution/rules/${r.id}`, { fallback: 'user', fallbackUserId: leaving.userId });
+    expect(fallbackBack.json().error?.field, fallbackBack.body).toBe('fallbackUserId');
+
+    // A condition on a custom field deleted since: the rule matches nothing, and stays editable unless the change
+    // gives conditions again (then they are judged, and the deleted field is named).
+    const field = await owner.post('/api/v1/custom-fields', { label: 'Rent or buy', type: 'text' });
+    expect(field.statusCode, field.body).toBe(201);
+    const byField = await rule({ name: 'Renters', priority: 5, strategy: 'round_robin', members: members(2), conditions: [{ field: `custom.${field.json().key}`, op: 'eq', value: 'rent' }] });
+    expect((await owner.delete(`/api/v1/custom-fields/${field.json().id}`)).statusCode).toBe(200);
+    expect((await newLead()).ownerId).toBe(ids(1)[0]);
+    expect((await owner.patch(`/api/v1/distribution/rules/${byField.id}`, { enabled: false })).statusCode).toBe(200);
+    const again = await owner.patch(`/api/v1/distribution/rules/${byField.id}`, { conditions: (await owner.get(`/api/v1/distribution/rules/${byField.id}`)).json().conditions });
+    expect(again.json().error?.field, again.body).toBe('conditions.0.field');
+  });
+
+  it('a stored rule whose condition the database cannot evaluate matches nothing, and leads go on to the next rule', async () => {
+    // Rules saved before dates were bounded (or written behind the API's back) must not stop distribution.
+    await resetRules();
+    const bad = await rule({ name: 'Old bad date', priority: 10, strategy: 'round_robin', members: members(1), conditions: [{ field: 'createdAt', op: 'gte', value: '2020-01-01T00:00:00Z' }] });
+    await rule({ name: 'Everyone', priority: 20, strategy: 'round_robin', members: members(2) });
+    expect((await newLead()).ownerId).toBe(ids(1)[0]);
+    await t.deps.database.query(`UPDATE distribution_rules SET conditions = '[{"field":"createdAt","op":"gte","value":"0000-01-01T00:00:00Z"}]'::jsonb WHERE id = $1`, [bad.id]);
+    const lead = await newLead();
+    expect(lead.ownerId).toBe(ids(2)[0]);
+    const simulated = await owner.post('/api/v1/distribution/simulate', { firstName: 'Sim' });
+    expect(simulated.statusCode, simulated.body).toBe(200);
+    expect(simulated.json().rule?.name).toBe('Everyone');
+    // The lead list refuses the same filter with a message naming it instead of failing in the database.
+    const listed = await owner.get(`/api/v1/leads?query=${encodeURIComponent(JSON.stringify({ filters: [{ field: 'createdAt', op: 'gte', value: '0000-01-01T00:00:00Z' }] }))}`);
+    expect(listed.statusCode, listed.body).toBe(400);
+  });
+
+  it('an owner named when a lead is created by hand is recorded as a manual assignment, told, and on the speed-to-lead clock', async () => {
+    await resetRules();
+    await rule({ name: 'Everyone', strategy: 'round_robin', members: members(1, 2) });
+    const lead = await newLead({ ownerId: ids(3)[0] });
+    expect(lead.ownerId).toBe(ids(3)[0]);
+    expect(await history(lead.id)).toEqual([
+      expect.objectContaining({ to: { id: ids(3)[0], name: 'agent3' }, from: null, by: expect.objectContaining({ name: 'Olivia Owner' }), ruleId: null, reason: 'manual' }),
+    ]);
+    expect((await owner.get(`/api/v1/leads/${lead.id}/speed`)).json()).toMatchObject({ assignedAt: expect.any(String), firstActionAt: null });
+    await vi.waitFor(() =>
+      expect(events.find((e) => e.type === 'lead.assigned' && e.data.leadId === lead.id)).toMatchObject({
+        data: { ownerId: ids(3)[0], reason: 'manual', byUserId: expect.any(String) },
+        audience: { userIds: ids(3) },
+      }),
+    );
+    // An agent's own lead (they own what they create): recorded, by themselves, and nobody is told.
+    const own = await agents[3]!.client.post('/api/v1/leads', { firstName: 'Walk-in' });
+    expect(own.statusCode, own.body).toBe(201);
+    expect(await history(own.json().id)).toEqual([expect.objectContaining({ to: expect.objectContaining({ id: ids(4)[0] }), by: expect.objectContaining({ id: ids(4)[0] }), reason: 'manual' })]);
+    expect(events.find((e) => e.type === 'lead.assigned' && e.data.leadId === own.json().id)).toBeUndefined();
+  });
+
+  it('tells the managers, and only them, when a rule leaves a new lead in the unassigned queue (by hand, by capture, nobody available)', async () => {
+    await resetRules();
+    await rule({ name: 'VIP desk', priority: 10, strategy: 'manual', conditions: [{ field: 'source', op: 'eq', value: 'VIP' }] });
+    await rule({ name: 'Night team', priority: 20, strategy: 'round_robin', members: members(1), fallback: 'unassigned' });
+    const waiting = async (client: TestClient) =>
+      ((await client.get('/api/v1/notifications?limit=100')).json().items as { type: string; data: Record<string, unknown>; link: { id: string } | null }[]).filter((n) => n.type === 'lead_unassigned');
+    const before = { manager: (await waiting(manager.client)).length, owner: (await waiting(owner)).length };
+
+    const byHand = await newLead({ firstName: 'Vera', source: 'VIP' });
+    expect(byHand.ownerId).toBeNull();
+    // Captured (the intake path stores it with what the rules decided, ADR 026).
+    const [captured] = await t.deps.database.db.transaction((tx) =>
+      ingestCapturedLeads(tx, createCaptureRepository(t.deps.database.db), t.deps.now(), [
+        { workspaceId, origin: 'api', externalId: 'vip-1', person: { ...emptyPerson(), firstName: 'Victor' }, source: 'VIP', campaign: null, tags: [], pipelineId: null, stageId: null, submission: {} },
+      ]),
+    );
+    expect(captured).toMatchObject({ outcome: 'created', ownerId: null });
+    await announceIngest(t.deps, workspaceId, captured!);
+    // Nobody of the night team is available, and its fallback is the queue.
+    await agents[0]!.client.patch(`/api/v1/distribution/availability/${ids(1)[0]}`, { paused: true });
+    const nobody = await newLead({ firstName: 'Nadia' });
+    await agents[0]!.client.patch(`/api/v1/distribution/availability/${ids(1)[0]}`, { paused: false });
+    expect(nobody.ownerId).toBeNull();
+    // A lead the night team takes tells nobody of the queue.
+    const taken = await newLead({ firstName: 'Tom' });
+    expect(taken.ownerId).toBe(ids(1)[0]);
+
+    for (const client of [manager.client, owner]) {
+      await vi.waitFor(async () => expect((await waiting(client)).length - (client === owner ? before.owner : before.manager)).toBe(3), { timeout: 10_000 });
+      const items = (await waiting(client)).slice(0, 3);
+      expect(items.map((n) => [n.link?.id, n.data.why, n.data.ruleName]).sort()).toEqual(
+        [
+          [byHand.id, 'manual', 'VIP desk'],
+          [captured!.leadId, 'manual', 'VIP desk'],
+          [nobody.id, 'nobody_available', 'Night team'],
+        ].sort(),
+      );
+      expect(items.find((n) => n.link?.id === byHand.id)?.data.leadName).toBe('Vera');
+    }
+    // Agents (no leads.assign) are not told.
+    for (const a of agents) expect(await waiting(a.client)).toEqual([]);
   });
 
   it('documents every distribution route in the OpenAPI spec', async () => {
@@ -393,6 +524,13 @@ describe('lead distribution', () => {
     expect(hours.statusCode, hours.body).toBe(200);
     expect(hours.json()).toMatchObject({ availableNow: false, unavailableReason: 'outside_hours' });
     expect((await manager.client.patch(`/api/v1/distribution/availability/${ids(1)[0]}`, { outOfOffice: [{ from: '2026-01-02', to: '2026-01-01' }] })).json().error.field).toBe('outOfOffice.0.to');
+    for (const [body, field] of [
+      [{}, 'body'],
+      [{ workingHours: { '3': [{ start: '09:00', end: '12:00' }, { start: '11:00', end: '13:00' }] } }, 'workingHours.3.1.start'],
+      [{ outOfOffice: [{ from: '0000-01-01', to: '9999-12-31' }] }, 'outOfOffice.0.from'],
+    ] as const) {
+      expect((await manager.client.patch(`/api/v1/distribution/availability/${ids(1)[0]}`, body)).json().error?.field, JSON.stringify(body)).toBe(field);
+    }
     expect((await newLead()).ownerId).toBeNull();
 
     // Two days later: agent 1 works today, agent 2's daily cap starts again, in order after agent 2.

@@ -302,6 +302,19 @@ export function createLeadsService(
     if (note.activity.actorId !== actor.userId && !moderator) throw forbidden('Only the author of a note, or a manager, can change it');
   }
 
+
+  /** `lead.assigned` (reason manual) to an owner someone else chose, best effort after commit. */
+  async function announceOwnerByHand(actor: Actor, leadId: string, ownerId: string, fromUserId: string | null): Promise<void> {
+    await deps.events
+      .publish({
+        workspaceId: actor.workspaceId,
+        type: 'lead.assigned',
+        data: { leadId, ownerId, ruleId: null, reason: 'manual', fromUserId, byUserId: actor.userId },
+        audience: { userIds: [ownerId], permission: 'leads.view_all' },
+      })
+      .catch(() => undefined);
+  }
+
   return {
     async createLead(actor: Actor, input: CreateLeadInput): Promise<LeadDetail> {
       const ws = await services.workspaces.getSettings(actor);
@@ -364,6 +377,10 @@ export function createLeadsService(
           if (input.ownerId === undefined && !ownerId) {
             distributed = await distributeLeads(tx, { workspaceId: actor.workspaceId, leadIds: [leadId], at });
             ownerId = distributed[0]?.owner?.id ?? null;
+          } else if (ownerId) {
+            // An owner named at creation (or the creator, without leads.view_all) is an assignment by hand: it is in
+            // the lead's history and the log, and the owner's speed-to-lead clock starts (ADR 011).
+            await recordManualAssignment(tx, { workspaceId: actor.workspaceId, leadId, fromUserId: null, toUserId: ownerId, byUserId: actor.userId, at });
           }
           return leadId;
         });
@@ -373,6 +390,8 @@ export function createLeadsService(
       }
       await publishLead(actor, 'lead.created', id, [ownerId]);
       await publishAssignments(deps, actor.workspaceId, distributed);
+      // An owner named by someone else hears about it, as after a change of owner.
+      if (ownerId && !distributed.length && ownerId !== actor.userId) await announceOwnerByHand(actor, id, ownerId, null);
       return detail(workspaceScope(actor.workspaceId), id);
     },
 
@@ -481,16 +500,7 @@ export function createLeadsService(
       const ownerId = newOwner !== undefined ? (newOwner?.id ?? null) : current.ownerId;
       await publishLead(actor, 'lead.updated', id, [current.ownerId, ownerId]);
       // The new owner hears about it (toast, "my new leads", the notification centre), unless they did it themselves.
-      if (newOwner && newOwner.id !== current.ownerId && newOwner.id !== actor.userId) {
-        await deps.events
-          .publish({
-            workspaceId: actor.workspaceId,
-            type: 'lead.assigned',
-            data: { leadId: id, ownerId: newOwner.id, ruleId: null, reason: 'manual', fromUserId: current.ownerId, byUserId: actor.userId },
-            audience: { userIds: [newOwner.id], permission: 'leads.view_all' },
-          })
-          .catch(() => undefined);
-      }
+      if (newOwner && newOwner.id !== current.ownerId && newOwner.id !== actor.userId) await announceOwnerByHand(actor, id, newOwner.id, current.ownerId);
       return detail(newOwner !== undefined ? workspaceScope(actor.workspaceId) : scope, id);
     },
 

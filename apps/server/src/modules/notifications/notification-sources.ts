@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { leadAssignedEvent, leadOfferedEvent, leadOfferTakenEvent, leadsBulkAssignedEvent, leadSlaBreachedEvent } from '@leadflow/shared/distribution';
+import { leadAssignedEvent, leadOfferedEvent, leadOfferTakenEvent, leadsBulkAssignedEvent, leadSlaBreachedEvent, leadUnassignedEvent } from '@leadflow/shared/distribution';
 import type { AppDeps } from '../../platform/http/types.ts';
 import type { ReceivedEvent } from '../../platform/events/event-bus.ts';
 import { timed } from '../../platform/timing/timing.ts';
@@ -153,6 +153,24 @@ export function subscribeNotificationSources(deps: AppDeps, service: Notificatio
         link: null,
         dedupeKey: `leads.bulk_assigned:${d.ownerId}:${d.byUserId}:${d.key ?? d.at}`,
       });
+    },
+
+    async 'lead.unassigned'(e) {
+      // A rule left a new lead in the unassigned queue: every manager (leads.assign) is told, so it is not forgotten.
+      const d = leadUnassignedEvent.parse(e.data);
+      const l = await lead(e.workspaceId, d.leadId);
+      if (!l) return;
+      const managers = await repo.membersWithPermission(e.workspaceId, 'leads.assign');
+      await notifyAll(
+        managers.map((userId) => ({
+          workspaceId: e.workspaceId,
+          userId,
+          type: 'lead_unassigned' as const,
+          data: { leadName: l.name, ruleName: d.ruleName, why: d.why },
+          link: { kind: 'lead' as const, id: l.id },
+          dedupeKey: `lead.unassigned:${d.leadId}:${e.at}`,
+        })),
+      );
     },
 
     async 'lead.sla_breached'(e) {

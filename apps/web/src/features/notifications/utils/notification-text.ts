@@ -25,6 +25,11 @@ export function notificationText(t: TFunction, item: Pick<NotificationItem, 'typ
       };
     case 'lead_offered':
       return { title: t('notifications.text.leadOffered.title'), body: t('notifications.text.leadOffered.body', params) };
+    case 'lead_unassigned':
+      return {
+        title: t('notifications.text.leadUnassigned.title'),
+        body: d.why === 'manual' ? t('notifications.text.leadUnassigned.bodyManual', params) : t('notifications.text.leadUnassigned.bodyNobody', params),
+      };
     case 'sla_breached':
       return {
         title: t('notifications.text.slaBreached.title'),
