@@ -155,12 +155,17 @@ test('a round-robin rule made in Settings › Distribution sends leads from the 
   await receiving.click();
   await eventually(() => receiving.getAttribute('aria-checked')).toBe('false');
   await bob.getByText('Paused: you get no new leads until you resume.').waitFor();
+  // The avatar keeps saying so, after the toast has gone.
+  await bob.getByTestId('paused-indicator').waitFor();
+  expect(await bob.getByTestId('user-menu').getAttribute('aria-label')).toContain('Paused: not receiving new leads');
   expect(await simulate(owner)).toContain(`It would go to ${ANN.name}`);
   // The managers' availability tab shows him paused.
   await owner.getByRole('tab', { name: 'Availability' }).click();
-  expect(await owner.getByTestId(`availability-${BOB.name}`).getByTestId('availability-status').textContent()).toBe('Paused');
+  // (The page read availability when it loaded, for the user menu: the tab reads it again as it opens.)
+  await eventually(() => owner.getByTestId(`availability-${BOB.name}`).getByTestId('availability-status').textContent()).toBe('Paused');
   await receiving.click();
   await eventually(() => receiving.getAttribute('aria-checked')).toBe('true');
+  await eventually(() => bob.getByTestId('paused-indicator').count()).toBe(0);
   await eventually(async () => {
     await owner.reload();
     return owner.getByTestId(`availability-${BOB.name}`).getByTestId('availability-status').textContent();

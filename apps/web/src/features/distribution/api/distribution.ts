@@ -33,8 +33,15 @@ export const getRulesQueryOptions = () =>
 
 export const useDistributionRules = () => useQuery(getRulesQueryOptions());
 
+/**
+ * Read again whenever a screen showing it opens: live updates run only while such a screen is open, and what the
+ * app keeps for 30 s may be stale by then. Availability is also read by the user menu on every page (the paused
+ * mark), so without this the Availability tab would show what was read when the page loaded.
+ */
+const LIVE = { staleTime: 0 } as const;
+
 export const getAvailabilityQueryOptions = () =>
-  queryOptions({ queryKey: AVAILABILITY_KEY, queryFn: ({ signal }) => api.get('/distribution/availability', { schema: availabilityList, signal }) });
+  queryOptions({ ...LIVE, queryKey: AVAILABILITY_KEY, queryFn: ({ signal }) => api.get('/distribution/availability', { schema: availabilityList, signal }) });
 
 export const useAvailability = (options: { enabled?: boolean } = {}) => useQuery({ ...getAvailabilityQueryOptions(), enabled: options.enabled ?? true });
 
@@ -60,8 +67,6 @@ export const ASSIGNMENT_LOG_QUERY_KEY = [...DISTRIBUTION_QUERY_KEY, 'log'] as co
  * them listen for those changes (useDistributionLiveUpdates): read them again whenever such a screen opens, rather
  * than show what was cached before an event this tab did not hear.
  */
-const LIVE = { staleTime: 0 } as const;
-
 export const getAssignmentLogQueryOptions = (filters: AssignmentLogFilters) =>
   infiniteQueryOptions({
     ...LIVE,

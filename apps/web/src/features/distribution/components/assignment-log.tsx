@@ -48,6 +48,12 @@ export function AssignmentLog({ canExport }: { canExport: boolean }) {
 
   const items = log.data?.pages.flatMap((page) => page.items) ?? [];
   const summary = log.data?.pages[0]?.summary ?? null;
+  // Active members, and whoever the log's counts name (an agent disabled or gone since still has a history).
+  const agentOptions = [
+    ...new Map(
+      [...(agents.data?.agents ?? []).map((agent) => [agent.userId, agent.name] as const), ...(summary?.byRecipient ?? []).flatMap((row) => (row.to ? [[row.to.id, row.to.name] as const] : []))],
+    ).entries(),
+  ].map(([value, label]) => ({ value, label }));
   const filtered = filters.userId !== null || filters.ruleId !== null || filters.reason !== null || filters.since !== '' || filters.until !== '';
 
   return (
@@ -59,7 +65,7 @@ export function AssignmentLog({ canExport }: { canExport: boolean }) {
         <Select
           label={t('distribution.log.agent')}
           placeholder={t('distribution.log.anyAgent')}
-          data={(agents.data?.agents ?? []).map((agent) => ({ value: agent.userId, label: agent.name }))}
+          data={agentOptions}
           value={filters.userId}
           onChange={(value) => set('userId', value)}
           clearable
