@@ -8,14 +8,21 @@
  * process: every that many ms, on a connection of its own, two `SELECT 1` one after the other, as the app's awaits
  * do (`server.round_trip`: the first; `server.two_round_trips`: both). They wait behind the same event loop, the same
  * cores and the same PostgreSQL as the app's statements, and do nothing else.
+ * The same pair also runs in a worker thread of the server (`server.round_trip.thread`, `server.two_round_trips.thread`):
+ * its own event loop and heap, so it waits behind the cores and PostgreSQL but not the app's JavaScript or GCs.
  * Plain JavaScript: it is loaded before tsx.
  */
 import diagnostics from 'node:diagnostics_channel';
 import fs from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 const file = process.env.LEADFLOW_TIMING_FILE;
-if (file) {
+if (!isMainThread && workerData?.leadflowProbe) {
+  // The same floor from a thread of its own: what a round trip costs when nothing else shares its event loop.
+  // The thread keeps itself alive (nothing unref'd); the main thread's `worker.unref()` lets the process exit.
+  probeRoundTrips(workerData.connectionString, workerData.every, (m) => parentPort.postMessage({ ...m, name: `${m.name}.thread` }), false);
+} else if (file && isMainThread) {
   let buffered = [];
   const flush = () => {
     if (!buffered.length) return;
@@ -40,20 +47,27 @@ if (file) {
   if (every > 0 && process.env.DATABASE_URL) {
     // Without it the report has no floor line; the server's log says why.
     probeRoundTrips(process.env.DATABASE_URL, every, record).catch((err) => process.emitWarning(`round-trip probe stopped: ${err?.message ?? err}`));
+    const worker = new Worker(new URL(import.meta.url), { workerData: { leadflowProbe: true, connectionString: process.env.DATABASE_URL, every } });
+    worker.on('message', record);
+    worker.on('error', (err) => process.emitWarning(`round-trip thread stopped: ${err?.message ?? err}`));
+    worker.unref();
   }
 }
 
 /** Two bare round trips every `every` ms on a connection of the probe's own, until the process exits. */
-async function probeRoundTrips(connectionString, every, record) {
+async function probeRoundTrips(connectionString, every, record, unref = true) {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString, application_name: 'leadflow-bench-probe' });
   client.on('error', () => undefined);
   await client.connect();
   // Neither the socket nor the timer keeps the server alive when it shuts down.
-  client.connection.stream.unref();
+  if (unref) client.connection.stream.unref();
   await client.query('SELECT 1'); // warm: the first statement of a session is not the floor
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, every).unref());
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, every);
+      if (unref) timer.unref();
+    });
     const started = performance.now();
     await client.query('SELECT 1');
     const first = performance.now();
