@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { leadLanguage } from './leads.ts';
 
 const graphId = z.string().trim().regex(/^\d{1,30}$/, 'Use the numeric id Meta shows');
 
 /** Lead fields a form answer can fill; `custom.<key>` fills a custom field, `answer` keeps it only as a form answer. */
-export const MAPPABLE_LEAD_FIELDS = ['fullName', 'firstName', 'lastName', 'company', 'email', 'phone', 'city', 'state', 'zip', 'country'] as const;
+export const MAPPABLE_LEAD_FIELDS = ['fullName', 'firstName', 'lastName', 'company', 'email', 'phone', 'city', 'state', 'zip', 'country', 'language'] as const;
 export type MappableLeadField = (typeof MAPPABLE_LEAD_FIELDS)[number];
 
 /** Meta's standard questions, mapped without any set-up (a form's own mapping overrides them). */
@@ -19,6 +20,8 @@ export const AUTOMATIC_FIELD_MAP: Readonly<Record<string, MappableLeadField>> = 
   post_code: 'zip',
   country: 'country',
   company_name: 'company',
+  language: 'language',
+  preferred_language: 'language',
 };
 
 export const createMetaConnectionRequest = z
@@ -98,8 +101,8 @@ export const metaConnectionTestResult = z.union([
 const mappingTarget = z
   .string()
   .regex(
-    /^(fullName|firstName|lastName|company|email|phone|city|state|zip|country|answer|custom\.[a-z][a-z0-9_]{0,62})$/,
-    'Map to fullName, firstName, lastName, company, email, phone, city, state, zip, country, custom.<key> or answer (kept as a form answer only)',
+    /^(fullName|firstName|lastName|company|email|phone|city|state|zip|country|language|answer|custom\.[a-z][a-z0-9_]{0,62})$/,
+    'Map to fullName, firstName, lastName, company, email, phone, city, state, zip, country, language, custom.<key> or answer (kept as a form answer only)',
   );
 
 export const metaFormMappingInput = z
@@ -206,6 +209,8 @@ export const intakeLeadRequest = z
     state: text(100),
     country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Use a 2-letter ISO country code').optional(),
     zip: text(20),
+    /** A tag (`es`, `pt-BR`) or a language's name (`Spanish`); stored as the tag. */
+    language: leadLanguage.optional(),
     tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
     custom: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'Custom keys are lower_snake_case'), z.union([z.string().max(2000), z.number(), z.boolean()])).optional(),
     externalId: z.string().trim().min(1).max(200).optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDay as isoDayIn } from './dates.ts';
-import { leadFilter } from './leads.ts';
+import { leadFilter, leadLanguage } from './leads.ts';
 
 /**
  * Strategies a rule may use. `first_to_claim` offers the lead to every available member of the group at once;
@@ -209,6 +209,8 @@ export const simulateRequest = z.strictObject({
   state: z.string().max(200).optional(),
   country: z.string().length(2).optional(),
   zip: z.string().max(40).optional(),
+  /** A tag or a name, read as a lead's language is (`Spanish` → `es`). */
+  language: leadLanguage.optional(),
   tags: z.array(z.string().max(60)).max(50).optional(),
   custom: z.record(z.string(), z.unknown()).optional(),
 });

@@ -19,6 +19,7 @@ export const IMPORT_STANDARD_FIELDS = [
   'state',
   'country',
   'zip',
+  'language',
   'tags',
   'owner',
   'stage',

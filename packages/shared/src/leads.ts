@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime } from './dates.ts';
+import { LANGUAGE_MAX_LENGTH, parseLanguage } from './language.ts';
 
 /** Standard lead fields that lists can filter, sort, show as columns and export. */
 export const LEAD_STANDARD_FIELDS = [
@@ -16,6 +17,8 @@ export const LEAD_STANDARD_FIELDS = [
   'country',
   'zip',
   'timeZone',
+  /** The language the lead speaks, a BCP 47 tag (`en`, `pt-BR`). */
+  'language',
   'tags',
   'ownerId',
   'pipelineId',
@@ -117,6 +120,20 @@ export const leadPhoneInput = z.object({
 });
 export const leadPhone = z.object({ raw: z.string(), e164: z.string().nullable(), label: z.string().optional() });
 
+/** A language as people write it, read as its BCP 47 tag (ADR 033); empty is null. */
+export const leadLanguage = z
+  .string()
+  .max(100)
+  .describe('A BCP 47 tag (en, pt-BR) or a language name in English, Portuguese, Spanish, French, German, Italian or its own (Spanish, Español); stored as the tag')
+  .transform((raw, ctx) => {
+    const tag = parseLanguage(raw);
+    if (tag === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'Not a language: use a code like en or pt-BR, or a name like Spanish' });
+      return z.NEVER;
+    }
+    return tag === null ? null : tag.slice(0, LANGUAGE_MAX_LENGTH);
+  });
+
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
 
 /** Fields a person edits; every one optional on update, and custom values keyed by field key. */
@@ -143,6 +160,8 @@ export const leadInputShape = {
     .optional(),
   zip: optionalText(20),
   timeZone: z.string().max(60).nullable().optional(),
+  /** A tag (`es`, `pt-BR`) or a name (`Spanish`, `Español`); stored as the tag. Empty clears it. */
+  language: leadLanguage.nullable().optional(),
   tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
   ownerId: z.uuid().nullable().optional(),
   pipelineId: z.uuid().nullable().optional(),
@@ -202,6 +221,7 @@ export const lead = z.object({
   country: z.string().nullable(),
   zip: z.string().nullable(),
   timeZone: z.string().nullable(),
+  language: z.string().nullable(),
   tags: z.array(z.string()),
   owner: z.object({ id: z.string(), name: z.string() }).nullable(),
   pipelineId: z.string().nullable(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Standard lead fields a web form can ask for; `custom.<key>` asks for a custom field. */
-export const WEB_FORM_STANDARD_FIELDS = ['fullName', 'firstName', 'lastName', 'email', 'phone', 'company', 'city', 'state', 'zip', 'country'] as const;
+export const WEB_FORM_STANDARD_FIELDS = ['fullName', 'firstName', 'lastName', 'email', 'phone', 'company', 'city', 'state', 'zip', 'country', 'language'] as const;
 export type WebFormStandardField = (typeof WEB_FORM_STANDARD_FIELDS)[number];
 
 /** Custom field types a visitor can fill in a plain HTML form (not members, not date-times without a zone). */

@@ -78,6 +78,7 @@ function leadRowValues(v: NewLeadRow): Record<string, unknown> {
     country: v.country,
     zip: v.zip,
     time_zone: v.timeZone,
+    language: v.language,
     tags: v.tags,
     custom: v.custom,
     origin: v.origin,
@@ -109,6 +110,7 @@ const LEAD_COLUMNS: [string, ColumnType][] = [
   ['country', 'text'],
   ['zip', 'text'],
   ['time_zone', 'text'],
+  ['language', 'text'],
   ['tags', 'text[]'],
   ['custom', 'jsonb'],
   ['origin', 'text'],
@@ -186,6 +188,7 @@ export type NewLeadRow = {
   country: string | null;
   zip: string | null;
   timeZone: string | null;
+  language: string | null;
   tags: string[];
   custom: Record<string, unknown>;
   origin: string;

@@ -99,6 +99,7 @@ export function createIntakeService(deps: AppDeps) {
       person.state = input.state?.trim() || null;
       person.zip = input.zip?.trim() || null;
       person.country = input.country ?? null;
+      person.language = input.language ?? null;
       person.custom = input.custom ?? {};
       if (!person.firstName && !person.lastName && !person.company && !person.phones.length && !person.emails.length) {
         throw invalid('firstName', 'Give the lead a name, a company, a phone or an email');

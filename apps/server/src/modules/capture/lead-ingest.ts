@@ -191,6 +191,7 @@ async function ingestForWorkspace(
       country: p.country,
       zip: person.zip,
       timeZone: timeZoneFromLocation(p.country, person.state) ?? (firstPhone ? timeZoneFromLocation(normalizePhone(firstPhone.e164!, 'US').country) : null),
+      language: person.language,
       tags: [...new Set(p.input.tags)],
       custom: person.custom,
       origin: p.input.origin,

@@ -37,6 +37,7 @@ describe('lead probe', () => {
     source: 'Facebook',
     campaign: null,
     city: 'Boston',
+    language: null,
     state: 'MA',
     country: 'US',
     zip: null,

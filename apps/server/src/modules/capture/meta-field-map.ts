@@ -1,3 +1,4 @@
+import { parseLanguage } from '@leadflow/shared/language';
 import { AUTOMATIC_FIELD_MAP, MAPPABLE_LEAD_FIELDS, type MappableLeadField } from '@leadflow/shared/capture';
 
 // One table for the server and the mapping editor of the web app.
@@ -22,6 +23,8 @@ export type CapturedPerson = {
   state: string | null;
   zip: string | null;
   country: string | null;
+  /** A BCP 47 tag (`parseLanguage`); an answer that names no language stays in the answers only. */
+  language: string | null;
   /** Custom field values by key (a multi-select as its list of options). */
   custom: Record<string, string | number | boolean | string[]>;
 };
@@ -36,6 +39,7 @@ export const emptyPerson = (): CapturedPerson => ({
   state: null,
   zip: null,
   country: null,
+  language: null,
   custom: {},
 });
 
@@ -83,6 +87,10 @@ export function mapFormAnswers(
       case 'country':
         // Meta sends ISO codes for its country question; a free-text answer stays in the answers only.
         if (/^[A-Za-z]{2}$/.test(value)) person.country = value.toUpperCase();
+        break;
+      case 'language':
+        // "Spanish", "Español", "es": the tag; anything else stays in the answers only.
+        person.language = parseLanguage(value) ?? null;
         break;
       case 'company':
       case 'city':

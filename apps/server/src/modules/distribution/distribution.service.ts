@@ -670,6 +670,7 @@ export function createDistributionService(deps: AppDeps) {
               state: input.state ?? null,
               country: input.country?.toUpperCase() ?? null,
               zip: input.zip ?? null,
+              language: input.language ?? null,
               tags: input.tags ?? [],
               custom: input.custom ?? {},
               origin: 'manual',

@@ -190,6 +190,7 @@ export function exportEntities(customFields: readonly CustomFieldColumn[]): Enti
           ['country', 'text'],
           ['zip', 'text'],
           ['time_zone', 'text'],
+          ['language', 'text'],
           ['tags', 'json', jsonArray('tags')],
           ['owner_id', 'uuid'],
           ['owner_email', 'text', 'o.email'],

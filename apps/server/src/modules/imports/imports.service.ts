@@ -441,7 +441,7 @@ export function createImportsService(deps: AppDeps) {
 
   function updateFor(lead: ExistingLead, v: LeadValues, stageKind: Map<string, { pipelineId: string; kind: string }>, ownerFromColumn: boolean, at: Date) {
     const set: Partial<Record<Restorable, unknown>> = {};
-    for (const f of ['firstName', 'lastName', 'company', 'source', 'sourceDetail', 'campaign', 'city', 'state', 'country', 'zip', 'score', 'externalId'] as const) {
+    for (const f of ['firstName', 'lastName', 'company', 'source', 'sourceDetail', 'campaign', 'city', 'state', 'country', 'zip', 'language', 'score', 'externalId'] as const) {
       if (v[f] !== undefined && v[f] !== lead[f]) set[f] = v[f];
     }
     if (v.phones?.length) {
@@ -593,6 +593,7 @@ export function createImportsService(deps: AppDeps) {
       state: v.state ?? null,
       country,
       zip: v.zip ?? null,
+      language: v.language ?? null,
       time_zone: timeZoneFromLocation(country, v.state ?? null),
       tags: [...new Set([...(v.tags ?? []), ...(settings.defaults.tags ?? [])])],
       owner_id: settings.assignment.kind === 'column' ? (v.ownerId ?? null) : fixedOwner,

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parseLanguage } from '@leadflow/shared/language';
 import { z } from 'zod';
 import type { ImportSettings } from '@leadflow/shared/imports';
 import { AppError } from '../../platform/errors.ts';
@@ -28,6 +29,8 @@ export type LeadValues = {
   state?: string;
   country?: string;
   zip?: string;
+  /** A BCP 47 tag (`parseLanguage`). */
+  language?: string;
   tags?: string[];
   ownerId?: string;
   stageId?: string;
@@ -255,6 +258,12 @@ export async function mapRow(cells: string[], ctx: MapContext): Promise<{ values
           if (byName) values.country = byName;
           else fail('Unknown country; use a two-letter code like BR or US');
         }
+        break;
+      }
+      case 'language': {
+        const tag = parseLanguage(value);
+        if (tag) values.language = tag;
+        else fail('Unknown language; use a code like en or pt-BR, or a name like Spanish');
         break;
       }
       case 'tags': {

@@ -21,6 +21,7 @@ const ALIASES: Record<ImportStandardField, string[]> = {
   state: ['state', 'state/region', 'region', 'province', 'estado', 'uf', 'address 1 - region'],
   country: ['country', 'country/region', 'pais', 'address 1 - country'],
   zip: ['zip', 'zip code', 'zipcode', 'postal code', 'postcode', 'post code', 'cep', 'codigo postal', 'address 1 - postal code'],
+  language: ['language', 'preferred language', 'spoken language', 'lang', 'locale', 'idioma', 'lingua', 'idioma preferido', 'lingua preferida'],
   tags: ['tags', 'tag', 'labels', 'label', 'etiquetas', 'etiqueta', 'marcadores', 'group membership'],
   owner: ['owner', 'lead owner', 'contact owner', 'deal owner', 'assigned to', 'responsavel', 'dono', 'proprietario', 'vendedor', 'corretor', 'owner email'],
   stage: ['stage', 'lead status', 'lifecycle stage', 'deal stage', 'pipeline stage', 'etapa', 'fase', 'estagio', 'status'],

@@ -33,6 +33,7 @@ export const STANDARD_LABELS: Record<LeadStandardField, string> = {
   country: 'Country',
   zip: 'ZIP',
   timeZone: 'Time zone',
+  language: 'Language',
   tags: 'Tags',
   ownerId: 'Owner',
   pipelineId: 'Pipeline',

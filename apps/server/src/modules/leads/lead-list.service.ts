@@ -61,7 +61,7 @@ const isoUtc = (col: SQL) => sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"
 const leadSnapshot = sql`jsonb_build_object(
   'firstName', ${leads.firstName}, 'lastName', ${leads.lastName}, 'company', ${leads.company},
   'phones', ${leads.phones}, 'emails', to_jsonb(${leads.emails}), 'source', ${leads.source}, 'campaign', ${leads.campaign},
-  'city', ${leads.city}, 'state', ${leads.state}, 'country', ${leads.country}, 'zip', ${leads.zip}, 'timeZone', ${leads.timeZone},
+  'city', ${leads.city}, 'state', ${leads.state}, 'country', ${leads.country}, 'zip', ${leads.zip}, 'timeZone', ${leads.timeZone}, 'language', ${leads.language},
   'tags', to_jsonb(${leads.tags}), 'score', ${leads.score}, 'nextFollowUpAt', ${isoUtc(sql`${leads.nextFollowUpAt}`)},
   'lostReason', ${leads.lostReason}, 'ownerId', ${leads.ownerId}, 'pipelineId', ${leads.pipelineId}, 'stageId', ${leads.stageId},
   'custom', ${leads.custom}, 'origin', ${leads.origin}, 'externalId', ${leads.externalId})`;

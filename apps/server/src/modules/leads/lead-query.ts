@@ -16,6 +16,7 @@ import { pipelineStages, pipelines } from '../pipelines/pipelines.table.ts';
 import { leads } from './leads.table.ts';
 import { STAGE_STATUSES } from '@leadflow/shared/pipelines';
 import { instantInRange, YEAR_RANGE_MESSAGE, yearInRange } from '@leadflow/shared/dates';
+import { parseLanguage } from '@leadflow/shared/language';
 import { foldSearchText } from './search-text.ts';
 
 /**
@@ -57,7 +58,8 @@ type Kind =
   | 'boolean'
   | 'select'
   | 'multi_select'
-  | 'custom_phone';
+  | 'custom_phone'
+  | 'language';
 
 const OPERATORS: Record<Kind, readonly FilterOperator[]> = {
   text: ['eq', 'neq', 'contains', 'not_contains', 'starts_with', 'in', 'not_in', 'empty', 'not_empty'],
@@ -74,6 +76,7 @@ const OPERATORS: Record<Kind, readonly FilterOperator[]> = {
   date: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'empty', 'not_empty', 'last_days', 'next_days', 'today', 'this_week', 'this_month'],
   boolean: ['eq', 'neq', 'empty', 'not_empty'],
   custom_phone: ['eq', 'neq', 'contains', 'not_contains', 'empty', 'not_empty'],
+  language: ['eq', 'neq', 'in', 'not_in', 'empty', 'not_empty'],
 };
 
 const KIND_NAMES: Record<Kind, string> = {
@@ -91,6 +94,7 @@ const KIND_NAMES: Record<Kind, string> = {
   date: 'a date field',
   boolean: 'a yes/no field',
   custom_phone: 'a phone field',
+  language: 'the language',
 };
 
 /** How a field compares: its kind decides the operators and the form of values. */
@@ -120,6 +124,7 @@ const STANDARD: Record<(typeof LEAD_STANDARD_FIELDS)[number], FieldSpec> = {
   country: { kind: 'text', label: 'Country', expr: sql`${leads.country}` },
   zip: { kind: 'text', label: 'ZIP', expr: sql`${leads.zip}` },
   timeZone: { kind: 'text', label: 'Time zone', expr: sql`${leads.timeZone}` },
+  language: { kind: 'language', label: 'Language', expr: sql`${leads.language}` },
   tags: { kind: 'tags', label: 'Tags', expr: sql`${leads.tags}` },
   ownerId: { kind: 'member', label: 'Owner', expr: sql`${leads.ownerId}` },
   pipelineId: { kind: 'reference', label: 'Pipeline', expr: sql`${leads.pipelineId}` },
@@ -417,6 +422,8 @@ class FilterCompiler {
     switch (this.field.kind) {
       case 'text':
         return this.compileText(e);
+      case 'language':
+        return this.compileLanguage(e);
       case 'name':
         return this.compileName(e);
       case 'phone':
@@ -487,6 +494,34 @@ class FilterCompiler {
           values.map((v) => sql`lower(${v})`),
           sql`, `,
         )})`;
+        return op === 'in' ? positive : this.not(positive);
+      }
+      default:
+        return this.unsupported();
+    }
+  }
+
+  /**
+   * Values are read as a lead's language is (`Spanish` → `es`, ADR 033); a language without a region also matches
+   * its regional forms (`es` matches `es-MX`), one with a region only itself.
+   */
+  private compileLanguage(e: SQL): SQL {
+    const { op } = this.filter;
+    if (op === 'empty' || op === 'not_empty') return this.emptiness(sql`coalesce(${e}, '') = ''`);
+    const tag = (value: unknown) => {
+      const parsed = parseLanguage(this.text(value));
+      if (!parsed) this.bad('Not a language: use a code like en or pt-BR, or a name like Spanish');
+      return parsed;
+    };
+    const matches = (t: string) => (t.includes('-') ? sql`lower(${e}) = ${t.toLowerCase()}` : sql`(lower(${e}) = ${t.toLowerCase()} OR lower(${e}) LIKE ${`${t.toLowerCase()}-%`})`);
+    switch (op) {
+      case 'eq':
+        return matches(tag(this.filter.value));
+      case 'neq':
+        return this.not(matches(tag(this.filter.value)));
+      case 'in':
+      case 'not_in': {
+        const positive = sql`(${sql.join(this.list((x) => tag(x)).map(matches), sql` OR `)})`;
         return op === 'in' ? positive : this.not(positive);
       }
       default:
@@ -867,6 +902,7 @@ const SORTS: Record<(typeof LEAD_STANDARD_FIELDS)[number], Omit<LeadSort, 'field
   country: { expr: textKey(sql`${leads.country}`), type: 'text', notNull: false },
   zip: { expr: textKey(sql`${leads.zip}`), type: 'text', notNull: false },
   timeZone: { expr: textKey(sql`${leads.timeZone}`), type: 'text', notNull: false },
+  language: { expr: textKey(sql`${leads.language}`), type: 'text', notNull: false },
   tags: { expr: textKey(sql`nullif(lower(array_to_string(${leads.tags}, ', ')), '')`), type: 'text', notNull: false },
   // By the owner's name and the stage's place in its pipeline: what a person sorting the column means.
   ownerId: { expr: lowerText(sql`${users.name}`), type: 'text', notNull: false },

@@ -59,6 +59,7 @@ export function toLead(row: LeadRow): Lead {
     country: l.country,
     zip: l.zip,
     timeZone: l.timeZone,
+    language: l.language,
     tags: l.tags,
     owner: l.ownerId ? { id: l.ownerId, name: row.ownerName ?? 'Former member' } : null,
     pipelineId: l.pipelineId,

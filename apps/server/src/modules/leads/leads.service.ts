@@ -57,6 +57,7 @@ const TRACKED_FIELDS = [
   'country',
   'zip',
   'timeZone',
+  'language',
   'tags',
   'score',
   'nextFollowUpAt',
@@ -216,6 +217,7 @@ export function createLeadsService(
     }
     if (input.tags !== undefined) set.tags = [...new Set(input.tags.map((t) => t.trim()))];
     if (input.score !== undefined) set.score = input.score;
+    if (input.language !== undefined) set.language = input.language;
     if (input.eventId !== undefined) set.eventId = input.eventId;
     if (input.nextFollowUpAt !== undefined) set.nextFollowUpAt = input.nextFollowUpAt ? new Date(input.nextFollowUpAt) : null;
 

@@ -53,6 +53,8 @@ export const leads = pgTable(
     country: text('country'),
     zip: text('zip'),
     timeZone: text('time_zone'),
+    /** The language the lead speaks, a BCP 47 tag (`en`, `pt-BR`) as `parseLanguage` reads it (ADR 033). */
+    language: text('language'),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
     pipelineId: uuid('pipeline_id').references(() => pipelines.id),

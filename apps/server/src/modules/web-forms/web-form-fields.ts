@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { parseLanguage } from '@leadflow/shared/language';
 import { WEB_FORM_CUSTOM_FIELD_TYPES, type WebFormStandardField } from '@leadflow/shared/web-forms';
 import { normalizePhone } from '../../platform/geo/phone.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -38,6 +39,7 @@ const STANDARD: Record<WebFormStandardField, { kind: FieldKind; maxLength: numbe
   state: { kind: 'text', maxLength: 200, autocomplete: 'address-level1' },
   zip: { kind: 'text', maxLength: 20, autocomplete: 'postal-code' },
   country: { kind: 'country', maxLength: 2, autocomplete: 'country' },
+  language: { kind: 'text', maxLength: 100, autocomplete: 'language' },
 };
 
 const CUSTOM_KINDS: Record<(typeof WEB_FORM_CUSTOM_FIELD_TYPES)[number], { kind: FieldKind; maxLength: number }> = {
@@ -231,6 +233,10 @@ export async function checkAnswers(
         break;
       case 'phone':
         person.phones.push(s);
+        break;
+      case 'language':
+        // "Spanish", "Español", "es": the tag; anything else stays in the submission's answers only.
+        person.language = parseLanguage(s) ?? null;
         break;
       case 'firstName':
       case 'lastName':
