@@ -4,6 +4,7 @@ import { IconUserCheck } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { CountrySelect } from '@/features/leads/components/country-select';
 import { CustomFieldInput } from '@/features/leads/components/custom-field-input';
+import { LanguageSelect } from '@/features/leads/components/language-select';
 import { useLeadReferences } from '@/features/leads/hooks/use-lead-references';
 import { applyFormErrors } from '@/lib/form';
 import type { SimulateRequest } from '../api/distribution';
@@ -19,11 +20,13 @@ type SimValues = {
   state: string;
   zip: string;
   country: string | null;
+  /** A BCP 47 tag; null: not set. */
+  language: string | null;
   tags: string[];
   custom: Record<string, unknown>;
 };
 
-const EMPTY: SimValues = { firstName: '', source: '', sourceDetail: '', campaign: '', city: '', state: '', zip: '', country: null, tags: [], custom: {} };
+const EMPTY: SimValues = { firstName: '', source: '', sourceDetail: '', campaign: '', city: '', state: '', zip: '', country: null, language: null, tags: [], custom: {} };
 
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
@@ -36,6 +39,7 @@ export function toSimulateRequest(values: SimValues): SimulateRequest {
     if (text) body[key] = text;
   }
   if (values.country) body.country = values.country;
+  if (values.language) body.language = values.language;
   if (values.tags.length) body.tags = values.tags;
   const custom = Object.fromEntries(Object.entries(values.custom).filter(([, v]) => !isBlank(v)));
   if (Object.keys(custom).length) body.custom = custom;
@@ -74,6 +78,7 @@ export function SimulatorPanel() {
               <TextInput label={t('distribution.simulator.state')} {...form.getInputProps('state')} />
               <TextInput label={t('distribution.simulator.zip')} {...form.getInputProps('zip')} />
               <CountrySelect label={t('distribution.simulator.country')} {...form.getInputProps('country')} />
+              <LanguageSelect label={t('distribution.simulator.language')} {...form.getInputProps('language')} />
             </SimpleGrid>
             <TagsInput label={t('distribution.simulator.tags')} data={references.tags ?? []} {...form.getInputProps('tags')} />
             {references.customFields.length > 0 ? (

@@ -6,6 +6,7 @@ import { currentLanguage } from '@/lib/i18n';
 import { referenceOptions, stageOptions, useLeadReferences } from '../hooks/use-lead-references';
 import { countryOptions } from '../utils/countries';
 import { NONE_VALUE } from '../utils/filters';
+import { languageSelectOptions } from '../utils/languages';
 import type { LeadField } from '../utils/lead-fields';
 import { NO_VALUE_OPERATORS, standardOptions } from '../utils/lead-fields';
 
@@ -128,6 +129,15 @@ export function FilterValueInput({ field, op, value, onChange }: FilterValueInpu
     case 'multi_select': {
       const data = field.custom ? field.custom.options.map((option) => ({ value: option.value, label: option.label })) : standardOptions(field.id);
       return isList || field.kind === 'multi_select' ? (
+        <MultiSelect label={label} data={data} value={asStrings(value)} onChange={onChange} searchable comboboxProps={inPopover} />
+      ) : (
+        <Select label={label} data={data} value={asString(value) || null} onChange={onChange} searchable comboboxProps={inPopover} />
+      );
+    }
+    case 'language': {
+      // The value already chosen stays an option, so a filter on a tag the list lacks still reads by its name.
+      const data = languageSelectOptions(language, isList ? asStrings(value) : [asString(value)]);
+      return isList ? (
         <MultiSelect label={label} data={data} value={asStrings(value)} onChange={onChange} searchable comboboxProps={inPopover} />
       ) : (
         <Select label={label} data={data} value={asString(value) || null} onChange={onChange} searchable comboboxProps={inPopover} />

@@ -21,6 +21,7 @@ const SHOWN = [
   'country',
   'zip',
   'timeZone',
+  'language',
   'score',
   'nextFollowUpAt',
   'lostReason',

@@ -37,6 +37,7 @@ import type { LeadFormValues } from '../utils/lead-form-values';
 import { createLeadBody, isEmptyCustomValue, leadFormValues, updateLeadBody, withoutBlankRows } from '../utils/lead-form-values';
 import { CountrySelect } from './country-select';
 import { CustomFieldInput } from './custom-field-input';
+import { LanguageSelect } from './language-select';
 
 type LeadFormModalProps = {
   /** The lead to edit; without it a new lead is created. */
@@ -300,6 +301,7 @@ export function LeadFormModal({ lead, onClose, onSaved }: LeadFormModalProps) {
               allowDeselect
               {...form.getInputProps('timeZone')}
             />
+            <LanguageSelect label={t('leads.fields.language')} {...form.getInputProps('language')} />
           </SimpleGrid>
 
           <Section title={t('leads.form.workSection')} />

@@ -4,6 +4,7 @@ import type { LeadReferences } from '../hooks/use-lead-references';
 import { findStage, memberName, referenceOptions } from '../hooks/use-lead-references';
 import { countryName } from './countries';
 import { formatDay } from './format-lead-value';
+import { languageLabel } from './languages';
 import type { LeadField } from './lead-fields';
 import { fieldLabel, NO_VALUE_OPERATORS, resolveLeadField } from './lead-fields';
 
@@ -44,6 +45,7 @@ export function isCompleteValue(field: LeadField, op: FilterOperator, value: unk
     case 'member':
     case 'reference':
     case 'select':
+    case 'language':
       return op === 'in' || op === 'not_in' ? isList(value, isText) : isText(value);
     case 'multi_select':
     case 'tags':
@@ -78,6 +80,8 @@ function singleValueLabel(field: LeadField, value: unknown, references: LeadRefe
     case 'select':
     case 'multi_select':
       return field.custom?.options.find((option) => option.value === value)?.label ?? value;
+    case 'language':
+      return languageLabel(value, currentLanguage());
     case 'instant':
     case 'date':
       return formatDay(value);

@@ -1,3 +1,4 @@
+import { languageName } from '@leadflow/shared/language';
 import type { CustomField, Lead, LeadStandardField } from '@leadflow/shared/leads';
 import { formatDateTime } from '@/lib/format';
 import { currentLanguage, i18n } from '@/lib/i18n';
@@ -91,6 +92,8 @@ export function formatStandardValue(field: LeadStandardField, value: unknown, re
       return Array.isArray(value) ? value.map(String).join(', ') : String(value);
     case 'country':
       return isString(value) ? countryName(value, currentLanguage()) : String(value);
+    case 'language':
+      return isString(value) ? languageName(value, currentLanguage()) : String(value);
     case 'score':
       return typeof value === 'number' ? formatNumber(value) : String(value);
     case 'nextFollowUpAt':

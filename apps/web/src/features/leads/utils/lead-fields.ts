@@ -18,6 +18,7 @@ export type FieldKind =
   | 'boolean'
   | 'select'
   | 'multi_select'
+  | 'language'
   | 'custom_phone';
 
 export const OPERATORS: Record<FieldKind, readonly FilterOperator[]> = {
@@ -30,6 +31,8 @@ export const OPERATORS: Record<FieldKind, readonly FilterOperator[]> = {
   member: ['eq', 'neq', 'in', 'not_in', 'empty', 'not_empty'],
   reference: ['eq', 'neq', 'in', 'not_in', 'empty', 'not_empty'],
   select: ['eq', 'neq', 'in', 'not_in', 'empty', 'not_empty'],
+  // Values are tags or names; the server matches a base tag (`es`) to its regions (`es-MX`) too.
+  language: ['eq', 'neq', 'in', 'not_in', 'empty', 'not_empty'],
   number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'empty', 'not_empty'],
   instant: ['today', 'this_week', 'this_month', 'last_days', 'next_days', 'eq', 'gt', 'gte', 'lt', 'lte', 'between', 'empty', 'not_empty'],
   date: ['today', 'this_week', 'this_month', 'last_days', 'next_days', 'eq', 'gt', 'gte', 'lt', 'lte', 'between', 'empty', 'not_empty'],
@@ -54,6 +57,7 @@ const STANDARD_KINDS: Record<LeadStandardField, FieldKind> = {
   country: 'text',
   zip: 'text',
   timeZone: 'text',
+  language: 'language',
   tags: 'tags',
   ownerId: 'member',
   pipelineId: 'reference',

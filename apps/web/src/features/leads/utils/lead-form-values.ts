@@ -21,6 +21,8 @@ export type LeadFormValues = {
   country: string | null;
   zip: string;
   timeZone: string | null;
+  /** A BCP 47 tag; null: none. */
+  language: string | null;
   tags: string[];
   /** NONE_VALUE: unassigned; null: not chosen (a new lead gets the server's default). */
   ownerId: string | null;
@@ -67,6 +69,7 @@ export function leadFormValues(lead: LeadDetail | null, customFields: readonly C
     country: lead?.country ?? null,
     zip: lead?.zip ?? '',
     timeZone: lead?.timeZone ?? null,
+    language: lead?.language ?? null,
     tags: lead ? [...lead.tags] : [],
     ownerId: lead ? (lead.owner?.id ?? NONE_VALUE) : null,
     stageId: lead?.stage?.id ?? null,
@@ -128,6 +131,7 @@ function normalized(values: LeadFormValues, customFields: readonly CustomField[]
     country: values.country || null,
     zip: text(values.zip),
     timeZone: values.timeZone || null,
+    language: values.language || null,
     tags: values.tags,
     ownerId: values.ownerId === NONE_VALUE ? null : values.ownerId,
     stageId: values.stageId,
