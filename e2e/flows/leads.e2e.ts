@@ -187,6 +187,39 @@ test('a custom field made in Settings › Custom fields is filled on leads and f
   await eventually(() => listedNames(owner)).toEqual(['Ana Souza', 'Bruno Lima', 'Carla Dias']);
 });
 
+test('a lead’s language is picked by name, shown by name, and filters the list, a base language taking its regional forms', async () => {
+  const owner = await newPage(browser, server.baseUrl);
+  await openLeads(owner, OWNER.email);
+  await rowOf(owner, 'Ana Souza').click();
+  await owner.getByRole('button', { name: 'Edit', exact: true }).click();
+  const edit = owner.getByRole('dialog', { name: 'Edit Ana Souza' });
+  await choose(edit, owner, 'Language', 'Mexican Spanish', 'Mexican');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await owner.getByText('Lead saved').waitFor();
+  const details = cardOf(owner, 'Details');
+  await details.getByRole('cell', { name: 'Mexican Spanish' }).waitFor();
+  const change = cardOf(owner, 'Timeline').locator('p', { hasText: 'Language:' });
+  await eventually(() => change.textContent()).toBe('Language: — → Mexican Spanish');
+  // Stored as the tag, whatever was picked.
+  const leadId = owner.url().split('/').pop()!;
+  expect((await apiAs<{ language: string }>(owner, 'GET', `/leads/${leadId}`)).language).toBe('es-MX');
+
+  // Language › is any of › Spanish: the Mexican form is Spanish too.
+  await owner.getByRole('link', { name: 'Leads', exact: true }).click();
+  await owner.getByRole('button', { name: 'Add filter' }).click();
+  const popover = owner.locator('form').filter({ has: owner.getByRole('button', { name: 'Apply filter' }) });
+  await choose(popover, owner, 'Field', 'Language', 'Langu');
+  await choose(popover, owner, 'Condition', 'is any of', 'any');
+  await choose(popover, owner, 'Value', 'Spanish', 'Spanis');
+  // A multiple choice stays open for the next one: leave it.
+  await owner.keyboard.press('Tab');
+  await popover.getByRole('button', { name: 'Apply filter' }).click();
+  await owner.getByTestId('filter-chip').getByText('Language is any of Spanish', { exact: false }).waitFor();
+  await eventually(() => listedNames(owner)).toEqual(['Ana Souza']);
+  await owner.getByRole('button', { name: /^Remove filter/ }).click();
+  await eventually(() => listedNames(owner)).toEqual(['Ana Souza', 'Bruno Lima', 'Carla Dias']);
+});
+
 test('search finds a phone typed in another format', async () => {
   const owner = await newPage(browser, server.baseUrl);
   await openLeads(owner, OWNER.email);
