@@ -32,6 +32,8 @@ export const signupRequest = z.object({
   password: passwordField,
   /** The workspace the new user asks to join; an admin of it approves the request. */
   workspaceSlug: slugField,
+  /** The new account's time zone (the browser's); the workspace's when absent. */
+  timeZone: timeZoneField.optional(),
 });
 export const signupResponse = z.object({ status: z.literal('pending_approval') });
 
@@ -125,6 +127,10 @@ export const acceptInvitationRequest = z.object({
   /** Needed only when no account exists for the invited email. */
   name: personNameField.optional(),
   password: z.string().max(200).optional(),
+  /** A new account's time zone (the browser's); the workspace's when absent. Working hours and "today" use it. */
+  timeZone: timeZoneField.optional(),
+  /** A new account's language; the workspace's when absent. */
+  locale: localeField.optional(),
 });
 
 export const switchWorkspaceRequest = z.object({ workspaceId: z.uuid() });

@@ -164,7 +164,7 @@ export function createAccountsService(deps: AppDeps) {
       return issueSession(result.user, { remember: false, twoFactorPending: false, workspaceId: result.workspaceId }, client);
     },
 
-    async signUp(input: { name: string; email: string; password: string; workspaceSlug: string }, client: ClientInfo) {
+    async signUp(input: { name: string; email: string; password: string; workspaceSlug: string; timeZone?: string | undefined }, client: ClientInfo) {
       const workspace = await workspaces.findWorkspaceBySlug(input.workspaceSlug);
       if (!workspace) throw invalid('workspaceSlug', 'No workspace has this address. Ask your admin for it.');
       if (await accounts.findUserByEmail(input.email)) {
@@ -175,7 +175,8 @@ export function createAccountsService(deps: AppDeps) {
       if (!agentRole) throw new AppError('INTERNAL', 'The workspace has no agent role');
       try {
         await db.transaction(async (tx) => {
-          const user = await accounts.insertUser(tx, { email: input.email, name: input.name, passwordHash, locale: workspace.locale });
+          // Until they say otherwise, a newcomer lives where the workspace does (working hours, "today", reminders).
+          const user = await accounts.insertUser(tx, { email: input.email, name: input.name, passwordHash, locale: workspace.locale, timeZone: input.timeZone ?? workspace.timeZone });
           await workspaces.insertMembership(tx, { workspaceId: workspace.id, userId: user.id, roleId: agentRole.id, status: 'pending' });
           await writeAudit(tx, {
             workspaceId: workspace.id,
@@ -466,7 +467,7 @@ export function createAccountsService(deps: AppDeps) {
      */
     async acceptInvitation(
       token: string,
-      input: { name?: string | undefined; password?: string | undefined },
+      input: { name?: string | undefined; password?: string | undefined; timeZone?: string | undefined; locale?: 'en' | 'pt-BR' | undefined },
       current: AuthState | null,
       client: ClientInfo,
     ): Promise<IssuedSession | null> {
@@ -484,7 +485,17 @@ export function createAccountsService(deps: AppDeps) {
         if (!(await workspaces.markInvitationAccepted(tx, inv.id, now()))) {
           throw new AppError('TOKEN_INVALID', 'This invitation was already accepted', 'token');
         }
-        const u = existing ?? (await accounts.insertUser(tx, { email: inv.email, name: input.name!, passwordHash: passwordHash! }));
+        // A new account starts in the browser's time zone, or else the workspace's, and in the workspace's language:
+        // UTC would put their working hours, "today" and reminders hours off.
+        const u =
+          existing ??
+          (await accounts.insertUser(tx, {
+            email: inv.email,
+            name: input.name!,
+            passwordHash: passwordHash!,
+            timeZone: input.timeZone ?? found.workspaceTimeZone,
+            locale: input.locale ?? found.workspaceLocale,
+          }));
         const member = await workspaces.findMember(inv.workspaceId, u.id, tx);
         if (member) {
           await workspaces.updateMembership(tx, inv.workspaceId, u.id, { roleId: inv.roleId, status: 'active', approvedAt: now() });

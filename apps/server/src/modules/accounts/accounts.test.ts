@@ -211,6 +211,39 @@ describe('invitations', () => {
     expect(again.json().error.code).toBe('TOKEN_INVALID');
   });
 
+  it("starts a new account in the browser's time zone and language, or else the workspace's, never UTC by default", async () => {
+    const { owner } = await setUpOwner(t);
+    expect((await owner.patch('/api/v1/workspace', { timeZone: 'America/Sao_Paulo', locale: 'pt-BR' })).statusCode).toBe(200);
+    const agentRole = ((await owner.get('/api/v1/roles')).json().roles as { id: string; key: string }[]).find((r) => r.key === 'agent')!;
+    const invite = async (email: string) => new URL((await owner.post('/api/v1/invitations', { email, roleId: agentRole.id })).json().acceptUrl).searchParams.get('token')!;
+    const profile = async (c: TestClient) => (await c.get('/api/v1/me')).json().user as { timeZone: string; locale: string };
+
+    const plain = t.client();
+    expect((await plain.post(`/api/v1/invitations/${await invite('plain@example.com')}/accept`, { name: 'Plain', password: PASSWORD })).statusCode).toBe(200);
+    expect(await profile(plain)).toMatchObject({ timeZone: 'America/Sao_Paulo', locale: 'pt-BR' });
+
+    const token = await invite('lisbon@example.com');
+    const lisbon = t.client();
+    const bad = await lisbon.post(`/api/v1/invitations/${token}/accept`, { name: 'Lis', password: PASSWORD, timeZone: 'Mars/Olympus_Mons' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('timeZone');
+    // Nothing was used up: the same link still admits her.
+    expect((await lisbon.post(`/api/v1/invitations/${token}/accept`, { name: 'Lis', password: PASSWORD, timeZone: 'Europe/Lisbon', locale: 'en' })).statusCode).toBe(200);
+    expect(await profile(lisbon)).toMatchObject({ timeZone: 'Europe/Lisbon', locale: 'en' });
+
+    const slug = (await owner.get('/api/v1/workspace')).json().slug;
+    for (const [email, timeZone, expected] of [
+      ['sam@example.com', undefined, 'America/Sao_Paulo'],
+      ['tom@example.com', 'Asia/Tokyo', 'Asia/Tokyo'],
+    ] as const) {
+      const c = t.client();
+      const res = await c.post('/api/v1/auth/signup', { name: 'New Person', email, password: PASSWORD, workspaceSlug: slug, ...(timeZone ? { timeZone } : {}) });
+      expect(res.statusCode, res.body).toBe(202);
+      await c.post('/api/v1/auth/login', { email, password: PASSWORD });
+      expect(await profile(c)).toMatchObject({ timeZone: expected, locale: 'pt-BR' });
+    }
+  });
+
   it('refuses revoked and expired invitations', async () => {
     const { owner } = await setUpOwner(t);
     const roles = (await owner.get('/api/v1/roles')).json().roles;

@@ -294,7 +294,7 @@ export function createWorkspacesRepository(db: Db) {
 
     async findInvitationByTokenHash(tokenHash: string) {
       const [row] = await db
-        .select({ invitation: invitations, workspaceName: workspaces.name, roleName: roles.name })
+        .select({ invitation: invitations, workspaceName: workspaces.name, workspaceTimeZone: workspaces.timeZone, workspaceLocale: workspaces.locale, roleName: roles.name })
         .from(invitations)
         .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
         .innerJoin(roles, eq(roles.id, invitations.roleId))

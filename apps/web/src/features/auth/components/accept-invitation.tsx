@@ -10,6 +10,8 @@ import { PasswordField } from '@/components/password-field';
 import { QueryError } from '@/components/query-error';
 import type { FormLike } from '@/lib/form';
 import { applyFormErrors, zodResolver } from '@/lib/form';
+import { browserTimeZone } from '@/lib/format';
+import { currentLanguage } from '@/lib/i18n';
 import { notifyError } from '@/lib/notify';
 import { useAcceptInvitation } from '../api/accept-invitation';
 import { useInvitationPreview } from '../api/get-invitation-preview';
@@ -85,7 +87,11 @@ export function AcceptInvitation({ token, signedInEmail, onAccepted }: AcceptInv
           email={invitation.email}
           pending={accept.isPending}
           onSubmit={(values, form) =>
-            accept.mutate({ token, ...values }, { onSuccess: onAccepted, onError: (error) => applyFormErrors(form, error) })
+            // The new account lives in this browser's time zone and reads the app in the language shown here.
+            accept.mutate(
+              { token, ...values, timeZone: browserTimeZone(), locale: currentLanguage() },
+              { onSuccess: onAccepted, onError: (error) => applyFormErrors(form, error) },
+            )
           }
         />
       )}

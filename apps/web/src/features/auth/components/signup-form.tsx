@@ -6,6 +6,7 @@ import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { PasswordField } from '@/components/password-field';
 import { applyFormErrors, zodResolver } from '@/lib/form';
+import { browserTimeZone } from '@/lib/format';
 import type { SignupInput } from '../api/signup';
 import { useSignup } from '../api/signup';
 
@@ -31,7 +32,7 @@ export function SignupForm() {
   }
 
   const submit = form.onSubmit((values) =>
-    signup.mutate(values, { onError: (error) => applyFormErrors(form, error) }),
+    signup.mutate({ ...values, timeZone: browserTimeZone() }, { onError: (error) => applyFormErrors(form, error) }),
   );
 
   return (
