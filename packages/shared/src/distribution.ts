@@ -127,7 +127,11 @@ export const agentAvailability = z.object({
   availableNow: z.boolean(),
   unavailableReason: z.string().nullable(),
 });
-export const availabilityList = z.object({ agents: z.array(agentAvailability) });
+export const availabilityList = z.object({
+  agents: z.array(agentAvailability),
+  /** Today in the workspace's time zone (YYYY-MM-DD): out-of-office days are days there. */
+  today: z.string(),
+});
 
 export const assignmentRecord = z.object({
   id: z.string(),

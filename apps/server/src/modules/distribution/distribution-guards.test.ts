@@ -222,6 +222,22 @@ describe('lead distribution guards (API and database)', () => {
     }
   });
 
+  it("the availability list names today in each workspace's own time zone, the day its out-of-office days are read in", async () => {
+    const inB = ownerIn(wsB);
+    const [zoneA, zoneB] = [await timeZone(), (await inB.get('/api/v1/workspace')).json().timeZone as string];
+    // Kiritimati (UTC+14) and Pago Pago (UTC−11): 25 hours apart, so their days differ for most of every day.
+    expect((await owner.patch('/api/v1/workspace', { timeZone: 'Pacific/Kiritimati' })).statusCode).toBe(200);
+    expect((await inB.patch('/api/v1/workspace', { timeZone: 'Pacific/Pago_Pago' })).statusCode).toBe(200);
+    try {
+      const day = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t.deps.now());
+      expect((await owner.get('/api/v1/distribution/availability')).json().today).toBe(day('Pacific/Kiritimati'));
+      expect((await inB.get('/api/v1/distribution/availability')).json().today).toBe(day('Pacific/Pago_Pago'));
+    } finally {
+      await owner.patch('/api/v1/workspace', { timeZone: zoneA });
+      await inB.patch('/api/v1/workspace', { timeZone: zoneB });
+    }
+  });
+
   it("an agent gets 404 for the speed to lead of another agent's lead in the same workspace", async () => {
     const theirs = await newLead({ firstName: 'Theirs', ownerId: id(2) });
     expect((await agent(1).get(`/api/v1/leads/${theirs.id}/speed`)).statusCode).toBe(404);

@@ -88,7 +88,7 @@ export const distributionRoutes: FastifyPluginAsyncZod<{ distribution: Distribut
 
   app.get('/distribution/availability', {
     schema: { tags, summary: 'Who takes leads now: paused, working hours, out of office (managers see everyone, agents themselves)', response: { 200: availabilityList } },
-    handler: async (request) => ({ agents: await distribution.listAvailability(actorOf(request)) }),
+    handler: async (request) => distribution.listAvailability(actorOf(request)),
   });
   app.patch('/distribution/availability/:userId', {
     schema: {

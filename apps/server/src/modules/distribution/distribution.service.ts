@@ -527,9 +527,10 @@ export function createDistributionService(deps: AppDeps) {
     },
 
     /** Managers see every active member; others only themselves. */
-    async listAvailability(actor: Actor): Promise<AvailabilityView[]> {
+    async listAvailability(actor: Actor): Promise<{ agents: AvailabilityView[]; today: string }> {
       const manager = actor.permissions.has('distribution.manage') || actor.permissions.has('leads.assign');
-      return availabilityViews(actor.workspaceId, manager ? null : actor.userId);
+      const agents = await availabilityViews(actor.workspaceId, manager ? null : actor.userId);
+      return { agents, today: dayInZone(deps.now(), await repo.workspaceTimeZone(db, actor.workspaceId)) };
     },
     /**
      * An agent pauses or resumes themself; working hours and out-of-office days are set by managers (who may

@@ -11,10 +11,10 @@ import { weekHoursSummary } from '../utils/hours';
 import { unavailableLabel, weekdayName } from '../utils/labels';
 import { AvailabilityEditorModal } from './availability-editor-modal';
 
-function AgentRow({ agent, onEdit }: { agent: AgentAvailability; onEdit: (agent: AgentAvailability) => void }) {
+/** `today`: the workspace's day, as the server reads out-of-office days (not the browser's, nor UTC's). */
+function AgentRow({ agent, today, onEdit }: { agent: AgentAvailability; today: string; onEdit: (agent: AgentAvailability) => void }) {
   const { t } = useTranslation();
   const update = useUpdateAvailability();
-  const today = new Date().toISOString().slice(0, 10);
   const absences = agent.outOfOffice.filter((o) => o.to >= today);
   return (
     <Paper withBorder p="sm" data-testid={`availability-${agent.name}`}>
@@ -66,7 +66,7 @@ export function AvailabilityList() {
         {t('distribution.availability.description')}
       </Text>
       {availability.data.agents.map((agent) => (
-        <AgentRow key={agent.userId} agent={agent} onEdit={setEditing} />
+        <AgentRow key={agent.userId} agent={agent} today={availability.data.today} onEdit={setEditing} />
       ))}
       {editing ? <AvailabilityEditorModal agent={editing} onClose={() => setEditing(null)} /> : null}
     </Stack>
