@@ -439,4 +439,42 @@ describe('lead distribution guards (API and database)', () => {
     expect((await agent(1).get('/api/v1/distribution/speed-to-lead')).json().slaBreachesToday).toBe(0);
     expect((await owner.get(`/api/v1/leads/${lead.id}/speed`)).json().slaBreaches).toBe(1);
   });
+
+  it("a first action after the SLA's due time but before the sweep keeps the lead and still counts as a miss", async () => {
+    await resetRules();
+    clearOfMidnight(t, await timeZone(), 30 * MINUTE);
+    await signInAgain();
+    const before = (await manager.client.get('/api/v1/distribution/speed-to-lead')).json();
+    const breachesBefore = (uid: string) => before.agents.find((a: { userId: string }) => a.userId === uid).slaBreachesToday as number;
+    await rule({ name: 'Five minutes', strategy: 'round_robin', members: members(1, 2), slaMinutes: 5 });
+    const late = await newLead({ firstName: 'Late' });
+    const onTime = await newLead({ firstName: 'OnTime' });
+    expect([late.ownerId, onTime.ownerId]).toEqual([id(1), id(2)]);
+    expect((await agent(2).post(`/api/v1/leads/${onTime.id}/notes`, { body: 'Called at once' })).statusCode).toBe(201);
+
+    // Agent 1 calls 7 minutes in: 2 minutes late, and the sweep has not run yet.
+    t.advanceClock(7 * MINUTE);
+    expect((await agent(1).post(`/api/v1/leads/${late.id}/notes`, { body: 'Sorry, was on another call' })).statusCode).toBe(201);
+    await sweep();
+    expect(await ownerOf(late.id)).toBe(id(1));
+    expect(await records(late.id)).toHaveLength(1);
+
+    const timeline = (await owner.get(`/api/v1/leads/${late.id}/timeline`)).json().items as { type: string; data: Record<string, unknown> }[];
+    const missed = timeline.filter((i) => i.type === 'sla_breached');
+    expect(missed).toHaveLength(1);
+    expect(missed[0]!.data).toMatchObject({ ownerId: id(1), owner: { id: id(1) }, late: true, slaMinutes: 5, ruleName: 'Five minutes', reassignedTo: null });
+    // Two minutes (and the few milliseconds the test took) after the due time.
+    expect(missed[0]!.data.lateSeconds).toBeGreaterThanOrEqual(120);
+    expect(missed[0]!.data.lateSeconds).toBeLessThan(180);
+    expect((await owner.get(`/api/v1/leads/${late.id}/speed`)).json()).toMatchObject({ slaBreaches: 1, slaDueAt: null, firstActionType: 'note' });
+    expect((await owner.get(`/api/v1/leads/${onTime.id}/speed`)).json()).toMatchObject({ slaBreaches: 0 });
+    const team = (await manager.client.get('/api/v1/distribution/speed-to-lead')).json();
+    const row = (uid: string) => team.agents.find((a: { userId: string }) => a.userId === uid);
+    expect(row(id(1)).slaBreachesToday).toBe(breachesBefore(id(1)) + 1);
+    expect(row(id(2)).slaBreachesToday).toBe(breachesBefore(id(2)));
+
+    // A second action is not a first one: nothing more is recorded.
+    expect((await agent(1).post(`/api/v1/leads/${late.id}/notes`, { body: 'Follow-up' })).statusCode).toBe(201);
+    expect((await owner.get(`/api/v1/leads/${late.id}/speed`)).json().slaBreaches).toBe(1);
+  });
 });

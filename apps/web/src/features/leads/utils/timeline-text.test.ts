@@ -42,6 +42,9 @@ describe('lead timeline text', () => {
     });
     expect(moduleActivityText('sla_breached', { ...base, reassignedTo: null, capReached: true }, t, format)?.lines[0]).toBe('Not reassigned: the rule’s reassignment limit was reached');
     expect(moduleActivityText('sla_breached', { ...base, reassignedTo: null, capReached: false }, t, format)?.lines[0]).toBe('Not reassigned: nobody else in the group was available');
+    // Acted after the due time, before the sweep: kept, and said so.
+    expect(moduleActivityText('sla_breached', { ...base, reassignedTo: null, capReached: false, late: true, lateSeconds: 130 }, t, format)?.lines[0]).toBe('Acted 2 minutes late and kept the lead');
+    expect(moduleActivityText('sla_breached', { ...base, reassignedTo: null, capReached: false, late: true, lateSeconds: 5 }, t, format)?.lines[0]).toBe('Acted 1 minute late and kept the lead');
   });
 
   it('reads a returning person, imports and tasks in words, never as the stored type', () => {

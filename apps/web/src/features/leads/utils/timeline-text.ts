@@ -57,7 +57,11 @@ export function moduleActivityText(type: string, data: Record<string, unknown>, 
     case 'sla_breached': {
       const minutes = typeof data.slaMinutes === 'number' ? data.slaMinutes : 0;
       const to = nameOf(data.reassignedTo);
-      const outcome = to
+      // `late`: the owner acted after the due time but before the sweep came round; the lead stayed theirs.
+      const lateMinutes = typeof data.lateSeconds === 'number' ? Math.max(1, Math.round(data.lateSeconds / 60)) : 0;
+      const outcome = data.late === true
+        ? t('leads.timeline.slaLate', { count: lateMinutes })
+        : to
         ? t('leads.timeline.slaReassigned', { name: to })
         : data.capReached === true
           ? t('leads.timeline.slaCapReached')
