@@ -440,6 +440,31 @@ describe('lead distribution guards (API and database)', () => {
     expect((await owner.get(`/api/v1/leads/${lead.id}/speed`)).json().slaBreaches).toBe(1);
   });
 
+  it('an SLA reassignment prefers someone who has not let the lead wait yet, and goes back to an earlier one only when nobody else can take it', async () => {
+    await resetRules();
+    clearOfMidnight(t, await timeZone(), 30 * MINUTE);
+    await signInAgain();
+    await rule({ name: 'Three', strategy: 'round_robin', members: members(1, 2, 3), slaMinutes: 5, maxReassignments: 5 });
+    const lead = await newLead({ firstName: 'Waiting' });
+    const first = lead.ownerId!;
+    t.advanceClock(6 * MINUTE);
+    await sweep();
+    const second = (await ownerOf(lead.id))!;
+    expect(second).not.toBe(first);
+    // Another lead moves the rotation on, so its next turn is the agent who missed the lead first.
+    const other = await newLead({ firstName: 'Other' });
+    const third = [id(1), id(2), id(3)].find((u) => u !== first && u !== second)!;
+    expect(other.ownerId).toBe(third);
+    t.advanceClock(6 * MINUTE);
+    await sweep();
+    expect(await ownerOf(lead.id)).toBe(third);
+    // Everyone has missed it now: it goes round again rather than stay with the last one to miss it.
+    t.advanceClock(6 * MINUTE);
+    await sweep();
+    const fourth = await ownerOf(lead.id);
+    expect([first, second]).toContain(fourth);
+  });
+
   it("a first action after the SLA's due time but before the sweep keeps the lead and still counts as a miss", async () => {
     await resetRules();
     clearOfMidnight(t, await timeZone(), 30 * MINUTE);

@@ -4,7 +4,7 @@ import { activities, leads } from '../leads/leads.table.ts';
 import { pickForRule, queueEvent, recordAssignment } from './distribution.assign.ts';
 import type { OfferService } from './distribution.offers.ts';
 import { distributionRepository as repo } from './distribution.repository.ts';
-import { leadOffers, leadSpeed } from './distribution.table.ts';
+import { assignments, leadOffers, leadSpeed } from './distribution.table.ts';
 
 /** Every minute (pg-boss cron: one job per slot across instances) the due offers and SLA clocks are resolved. */
 export const DISTRIBUTION_SWEEP_JOB = 'distribution.sweep';
@@ -58,7 +58,19 @@ export function createSlaService(deps: AppDeps) {
         const fromId = lead.ownerId;
         const capReached = clock.reassignments >= rule.maxReassignments;
         const timeZone = await repo.workspaceTimeZone(tx, workspaceId);
-        const to = capReached ? null : await pickForRule(tx, rule, workspaceId, at, timeZone, false, [fromId]);
+        // Someone who has not let this lead wait yet first; only when none of them can take it, one who missed it
+        // before (never the owner who just did).
+        let to = null;
+        if (!capReached) {
+          const missedBefore = (
+            await tx
+              .selectDistinct({ id: assignments.fromUserId })
+              .from(assignments)
+              .where(and(eq(assignments.workspaceId, workspaceId), eq(assignments.leadId, leadId), eq(assignments.reason, 'sla')))
+          ).flatMap((r) => (r.id && r.id !== fromId ? [r.id] : []));
+          to = await pickForRule(tx, rule, workspaceId, at, timeZone, false, [fromId, ...missedBefore]);
+          if (!to && missedBefore.length) to = await pickForRule(tx, rule, workspaceId, at, timeZone, false, [fromId]);
+        }
         const from = (await repo.activeMember(tx, workspaceId, fromId)) ?? { id: fromId, name: 'Former member' };
         await tx.insert(activities).values({
           workspaceId,
