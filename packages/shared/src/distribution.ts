@@ -206,6 +206,9 @@ export const simulateRequest = z.strictObject({
   firstName: z.string().max(200).optional(),
   lastName: z.string().max(200).optional(),
   company: z.string().max(200).optional(),
+  /** Conditions on the email or phone (a domain, an area code) match these, as a lead's would. */
+  email: z.string().trim().toLowerCase().pipe(z.email({ message: 'Enter a valid email address' })).optional(),
+  phone: z.string().trim().min(3, 'Phone is too short').max(40, 'Phone is too long').optional(),
   source: z.string().max(200).optional(),
   sourceDetail: z.string().max(200).optional(),
   campaign: z.string().max(200).optional(),

@@ -440,6 +440,24 @@ describe('lead distribution guards (API and database)', () => {
     expect((await owner.get(`/api/v1/leads/${lead.id}/speed`)).json().slaBreaches).toBe(1);
   });
 
+  it('the simulator reads an email and a phone as a lead would, so conditions on a domain or an area code can be tried', async () => {
+    await resetRules();
+    await rule({ name: 'Acme', priority: 10, strategy: 'round_robin', members: members(1), conditions: [{ field: 'email', op: 'contains', value: '@acme.com' }] });
+    await rule({ name: 'Manhattan', priority: 20, strategy: 'round_robin', members: members(2), conditions: [{ field: 'phone', op: 'contains', value: '212555' }] });
+    await rule({ name: 'Everyone', priority: 30, strategy: 'round_robin', members: members(3) });
+    const simulate = (body: Record<string, unknown>) => owner.post('/api/v1/distribution/simulate', body);
+    expect((await simulate({ email: ' Ann@ACME.com ' })).json()).toMatchObject({ rule: { name: 'Acme' }, agent: { id: id(1) } });
+    // A national number, read with the lead's country.
+    expect((await simulate({ phone: '(212) 555-0100', country: 'US' })).json()).toMatchObject({ rule: { name: 'Manhattan' }, agent: { id: id(2) } });
+    expect((await simulate({ phone: '+1 415 555 0100', email: 'bob@example.com' })).json()).toMatchObject({ rule: { name: 'Everyone' } });
+    const bad = await simulate({ email: 'not-an-email' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('email');
+    expect(await records((await newLead({ firstName: 'Real' })).id)).toHaveLength(1);
+    const { rows } = await t.deps.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM leads WHERE 'ann@acme.com' = ANY(emails)`);
+    expect(Number(rows[0]!.n)).toBe(0);
+  });
+
   it('an SLA reassignment prefers someone who has not let the lead wait yet, and goes back to an earlier one only when nobody else can take it', async () => {
     await resetRules();
     clearOfMidnight(t, await timeZone(), 30 * MINUTE);

@@ -26,7 +26,8 @@ import { csvStream, type ExportColumn } from '../leads/lead-export.ts';
 import { compileLeadFilters, dayInZone } from '../leads/lead-query.ts';
 import { leadDisplayName } from '../leads/leads.mapper.ts';
 import { leads } from '../leads/leads.table.ts';
-import { memberships } from '../workspaces/workspaces.table.ts';
+import { memberships, workspaces } from '../workspaces/workspaces.table.ts';
+import { normalizePhone, phoneSearchDigits } from '../../platform/geo/phone.ts';
 import { unavailableReason } from './distribution-engine.ts';
 import { distributeLeads, type AssignmentReason, type Distributed } from './distribution.assign.ts';
 import { distributionRepository as repo, type RuleWithMembers } from './distribution.repository.ts';
@@ -655,6 +656,9 @@ export function createDistributionService(deps: AppDeps) {
     async simulate(actor: Actor, input: SimulateInput): Promise<SimulateOutput> {
       assertManager(actor);
       let result: Distributed | null = null;
+      const [ws] = await db.select({ defaultCountry: workspaces.defaultCountry }).from(workspaces).where(eq(workspaces.id, actor.workspaceId));
+      // Read as a lead's phone is: E.164 with the lead's country, else the workspace's, and its search digits.
+      const phones = input.phone ? [normalizePhone(input.phone, input.country ?? ws?.defaultCountry ?? 'US')].map((p) => ({ raw: p.raw, e164: p.e164 })) : [];
       try {
         await db.transaction(async (tx) => {
           const [row] = await tx
@@ -664,6 +668,11 @@ export function createDistributionService(deps: AppDeps) {
               firstName: input.firstName ?? 'Simulated lead',
               lastName: input.lastName ?? null,
               company: input.company ?? null,
+              emails: input.email ? [input.email] : [],
+              emailSearch: input.email ?? '',
+              phones,
+              phoneE164: phones.flatMap((p) => (p.e164 ? [p.e164] : [])),
+              phoneSearch: phoneSearchDigits(phones),
               source: input.source ?? null,
               sourceDetail: input.sourceDetail ?? null,
               campaign: input.campaign ?? null,

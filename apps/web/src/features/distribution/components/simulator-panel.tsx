@@ -13,6 +13,9 @@ import { useSimulate } from '../api/distribution';
 
 type SimValues = {
   firstName: string;
+  company: string;
+  email: string;
+  phone: string;
   source: string;
   sourceDetail: string;
   campaign: string;
@@ -26,7 +29,7 @@ type SimValues = {
   custom: Record<string, unknown>;
 };
 
-const EMPTY: SimValues = { firstName: '', source: '', sourceDetail: '', campaign: '', city: '', state: '', zip: '', country: null, language: null, tags: [], custom: {} };
+const EMPTY: SimValues = { firstName: '', company: '', email: '', phone: '', source: '', sourceDetail: '', campaign: '', city: '', state: '', zip: '', country: null, language: null, tags: [], custom: {} };
 
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
@@ -34,7 +37,7 @@ function isBlank(value: unknown): boolean {
 
 export function toSimulateRequest(values: SimValues): SimulateRequest {
   const body: SimulateRequest = {};
-  for (const key of ['firstName', 'source', 'sourceDetail', 'campaign', 'city', 'state', 'zip'] as const) {
+  for (const key of ['firstName', 'company', 'email', 'phone', 'source', 'sourceDetail', 'campaign', 'city', 'state', 'zip'] as const) {
     const text = values[key].trim();
     if (text) body[key] = text;
   }
@@ -74,6 +77,9 @@ export function SimulatorPanel() {
               <TextInput label={t('distribution.simulator.sourceDetail')} {...form.getInputProps('sourceDetail')} />
               <TextInput label={t('distribution.simulator.campaign')} {...form.getInputProps('campaign')} />
               <TextInput label={t('distribution.simulator.firstName')} {...form.getInputProps('firstName')} />
+              <TextInput label={t('distribution.simulator.company')} {...form.getInputProps('company')} />
+              <TextInput label={t('distribution.simulator.email')} type="email" {...form.getInputProps('email')} />
+              <TextInput label={t('distribution.simulator.phone')} type="tel" {...form.getInputProps('phone')} />
               <TextInput label={t('distribution.simulator.city')} {...form.getInputProps('city')} />
               <TextInput label={t('distribution.simulator.state')} {...form.getInputProps('state')} />
               <TextInput label={t('distribution.simulator.zip')} {...form.getInputProps('zip')} />
