@@ -1,5 +1,6 @@
 import { ASSIGNMENT_REASONS } from '@leadflow/shared/distribution';
-import { Badge, Button, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { IconDownload } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -37,6 +38,7 @@ function toQuery(filters: Filters): AssignmentLogFilters {
 export function AssignmentLog({ canExport }: { canExport: boolean }) {
   const { t } = useTranslation();
   const [filters, setFilters] = useState<Filters>(EMPTY);
+  const isPhone = useMediaQuery('(max-width: 48em)', false, { getInitialValueInEffect: false }) ?? false;
   const set = <K extends keyof Filters>(key: K, value: Filters[K]) => setFilters((current) => ({ ...current, [key]: value }));
   // Days are whole dates: an "until" before "since" is refused by the server, so say it here first.
   const badRange = filters.since !== '' && filters.until !== '' && filters.until < filters.since;
@@ -125,6 +127,13 @@ export function AssignmentLog({ canExport }: { canExport: boolean }) {
             <Text c="dimmed" data-testid="assignment-log-empty">
               {filtered ? t('distribution.log.emptyFiltered') : t('distribution.log.empty')}
             </Text>
+          ) : isPhone ? (
+            // A phone gets one card per assignment instead of a table to scroll sideways.
+            <Stack gap="xs" data-testid="assignment-log-cards">
+              {items.map((item) => (
+                <LogCard key={item.id} item={item} />
+              ))}
+            </Stack>
           ) : (
             <Table.ScrollContainer minWidth={760}>
               <Table verticalSpacing="xs" striped data-testid="assignment-log-table">
@@ -176,6 +185,35 @@ function Summary({ summary, onPick }: { summary: AssignmentLogSummary; onPick: (
         );
       })}
     </Group>
+  );
+}
+
+function LogCard({ item }: { item: AssignmentLogItem }) {
+  const { t } = useTranslation();
+  const how = assignmentHow(item);
+  return (
+    <Paper withBorder p="xs" data-testid="assignment-log-row">
+      <Stack gap={4}>
+        <Group justify="space-between" gap="xs" wrap="nowrap" align="flex-start">
+          <div style={{ minWidth: 0 }}>
+            <LogLead lead={item.lead} />
+          </div>
+          <ReasonBadge reason={item.reason} />
+        </Group>
+        <Text size="sm">
+          {t('distribution.log.to')}: <strong>{item.to?.name ?? t('distribution.history.unassigned')}</strong>
+          {item.from ? ` · ${t('distribution.log.from')}: ${item.from.name}` : ''}
+        </Text>
+        {how ? (
+          <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+            {how}
+          </Text>
+        ) : null}
+        <Text size="xs" c="dimmed">
+          {formatDateTime(item.at)}
+        </Text>
+      </Stack>
+    </Paper>
   );
 }
 
