@@ -449,6 +449,36 @@ test('a manager sets working hours and days off; a bad range is named next to it
   await card.getByText('Any time', { exact: true }).waitFor();
 });
 
+test('a lead a manual rule leaves for a manager waits in their queue, and is assigned from there in two clicks', { timeout: 60_000 }, async () => {
+  const owner = await newPage(browser, server.baseUrl);
+  await logIn(owner, OWNER.email);
+  await owner.getByText(`Welcome, ${OWNER.name}!`).waitFor();
+  const rule = await apiAs<{ id: string }>(owner, 'POST', '/distribution/rules', {
+    name: 'Walk-ins wait',
+    priority: 1,
+    strategy: 'manual',
+    conditions: [{ field: 'source', op: 'eq', value: 'Walk-in' }],
+  });
+  try {
+    await owner.goto('/my-leads');
+    const queue = owner.getByTestId('unassigned-queue');
+    await queue.getByRole('heading', { name: 'Waiting for a manager' }).waitFor();
+    // Created while the page is open: it appears live.
+    const lead = await apiAs<{ id: string; owner: unknown }>(owner, 'POST', '/leads', { firstName: 'Wanda', lastName: 'Walkin', source: 'Walk-in' });
+    expect(lead.owner).toBeNull();
+    const card = queue.getByTestId('waiting-lead-Wanda Walkin');
+    await card.getByText('Left for a manager by rule “Walk-ins wait”').waitFor();
+    await card.getByRole('combobox', { name: 'Assign Wanda Walkin to' }).click();
+    await owner.getByRole('option', { name: ANN.name, exact: true }).click();
+    await card.getByRole('button', { name: 'Assign Wanda Walkin' }).click();
+    await owner.getByText(`Wanda Walkin assigned to ${ANN.name}`).waitFor();
+    await card.waitFor({ state: 'detached' });
+    expect((await apiAs<{ owner: { name: string } | null }>(owner, 'GET', `/leads/${lead.id}`)).owner?.name).toBe(ANN.name);
+  } finally {
+    await apiAs(owner, 'DELETE', `/distribution/rules/${rule.id}`);
+  }
+});
+
 test('Settings › Distribution and My new leads fit a phone-sized screen', { timeout: 60_000 }, async () => {
   const page = await newPage(browser, server.baseUrl, { viewport: { width: 375, height: 740 } });
   await logIn(page, OWNER.email);

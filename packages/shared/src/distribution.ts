@@ -297,6 +297,31 @@ export type LeadSpeed = z.infer<typeof leadSpeed>;
 /** GET /distribution/speed-to-lead?mine=true: only the caller's own figures and waiting leads (a manager's "my new leads"). */
 export const speedToLeadQuery = z.strictObject({ mine: z.enum(['true', 'false']).optional() });
 
+/** GET /distribution/unassigned: the leads waiting for a manager, oldest first (needs leads.assign). */
+export const unassignedQueueQuery = z.strictObject({
+  limit: z.coerce.number({ message: 'Must be a number' }).int('Must be a whole number').min(1, 'At least 1').max(100, 'At most 100').default(50),
+});
+export const unassignedQueue = z.object({
+  /** Every lead of the workspace without an owner, not in the trash and not on offer to a group. */
+  total: z.number().int(),
+  leads: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      source: z.string().nullable(),
+      campaign: z.string().nullable(),
+      city: z.string().nullable(),
+      language: z.string().nullable(),
+      createdAt: z.string(),
+      /** For the assignment: `PATCH /leads/{id}` with this version fails with 409 if someone took the lead since. */
+      version: z.number().int(),
+      /** Why it waits: the last record of its distribution (a manual rule, nobody available, an offer nobody claimed). */
+      reason: z.enum(ASSIGNMENT_REASONS).nullable(),
+      rule: z.object({ id: z.string(), name: z.string() }).nullable(),
+    }),
+  ),
+});
+
 /** GET /distribution/speed-to-lead: today in the workspace time zone; agents without leads.view_all see only themselves. */
 export const speedToLeadTeam = z.object({
   /** YYYY-MM-DD in the workspace time zone, and the instants it spans. */

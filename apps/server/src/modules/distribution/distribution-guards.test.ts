@@ -440,6 +440,44 @@ describe('lead distribution guards (API and database)', () => {
     expect((await owner.get(`/api/v1/leads/${lead.id}/speed`)).json().slaBreaches).toBe(1);
   });
 
+  it('the unassigned queue lists the leads waiting for a manager, oldest first, with why, for leads.assign only and per workspace', async () => {
+    await resetRules();
+    await rule({ name: 'Walk-ins wait', priority: 10, strategy: 'manual', conditions: [{ field: 'source', op: 'eq', value: 'Walk-in' }] });
+    await rule({ name: 'Offer', priority: 20, strategy: 'first_to_claim', members: members(1, 2), conditions: [{ field: 'source', op: 'eq', value: 'Offer' }] });
+    const queue = async (client = manager.client, query = '') => {
+      const res = await client.get(`/api/v1/distribution/unassigned${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { total: number; leads: { id: string; name: string; version: number; reason: string | null; rule: { name: string } | null; source: string | null }[] };
+    };
+    const before = await queue();
+    const first = await newLead({ firstName: 'Walk', lastName: 'In', source: 'Walk-in' });
+    t.advanceClock(1000);
+    const second = await newLead({ firstName: 'Second', source: 'Walk-in' });
+    await newLead({ firstName: 'Offered', source: 'Offer' }); // on offer to the group: not the manager's yet
+    await newLead({ firstName: 'Owned', source: 'Walk-in', ownerId: id(3) });
+    const trashed = await newLead({ firstName: 'Trashed', source: 'Walk-in' });
+    expect((await owner.delete(`/api/v1/leads/${trashed.id}`)).statusCode).toBe(200);
+
+    const after = await queue(manager.client, '?limit=100');
+    expect(after.total).toBe(before.total + 2);
+    const mine = after.leads.filter((l) => [first.id, second.id].includes(l.id));
+    expect(mine.map((l) => l.name)).toEqual(['Walk In', 'Second']);
+    expect(mine[0]).toMatchObject({ source: 'Walk-in', reason: 'unassigned', rule: { name: 'Walk-ins wait' } });
+    expect((await queue(manager.client, '?limit=1')).leads).toHaveLength(1);
+
+    // Assigned with the version read: it leaves the queue; a second assignment on the same read is refused.
+    const lead = mine[0]!;
+    expect((await manager.client.patch(`/api/v1/leads/${lead.id}`, { version: lead.version, ownerId: id(3) })).statusCode).toBe(200);
+    expect((await manager.client.patch(`/api/v1/leads/${lead.id}`, { version: lead.version, ownerId: id(2) })).statusCode).toBe(409);
+    expect((await queue()).leads.map((l) => l.id)).not.toContain(lead.id);
+
+    expect((await agent(1).get('/api/v1/distribution/unassigned')).statusCode).toBe(403);
+    expect((await ownerIn(wsB).get('/api/v1/distribution/unassigned')).json().leads.map((l: { id: string }) => l.id)).not.toContain(second.id);
+    const bad = await manager.client.get('/api/v1/distribution/unassigned?limit=0');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('limit');
+  });
+
   it('the simulator reads an email and a phone as a lead would, so conditions on a domain or an area code can be tried', async () => {
     await resetRules();
     await rule({ name: 'Acme', priority: 10, strategy: 'round_robin', members: members(1), conditions: [{ field: 'email', op: 'contains', value: '@acme.com' }] });

@@ -21,6 +21,8 @@ import {
   simulateResponse,
   speedToLeadQuery,
   speedToLeadTeam,
+  unassignedQueue,
+  unassignedQueueQuery,
 } from '@leadflow/shared/distribution';
 import { sendDownload } from '../../platform/http/download.ts';
 import { actorOf } from '../accounts/auth.plugin.ts';
@@ -155,6 +157,16 @@ export const distributionRoutes: FastifyPluginAsyncZod<{ distribution: Distribut
   app.get('/leads/:id/speed', {
     schema: { tags, summary: 'Speed to lead of one lead: created, assigned, first action by the owner, SLA due time and breaches', params: idParams, response: { 200: leadSpeed } },
     handler: async (request) => speed.forLead(actorOf(request), request.params.id),
+  });
+  app.get('/distribution/unassigned', {
+    config: { permission: 'leads.assign' },
+    schema: {
+      tags,
+      summary: 'The unassigned queue: leads waiting for a manager (no owner, not on offer), oldest first, with why they wait',
+      querystring: unassignedQueueQuery,
+      response: { 200: unassignedQueue },
+    },
+    handler: async (request) => speed.unassigned(actorOf(request), request.query.limit),
   });
   app.get('/distribution/speed-to-lead', {
     schema: {

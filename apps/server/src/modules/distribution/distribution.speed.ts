@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import { and, eq, sql } from 'drizzle-orm';
-import type { leadSpeed as leadSpeedView, speedToLeadTeam } from '@leadflow/shared/distribution';
+import type { ASSIGNMENT_REASONS, leadSpeed as leadSpeedView, speedToLeadTeam, unassignedQueue } from '@leadflow/shared/distribution';
 import { notFound } from '../../platform/errors.ts';
 import type { Actor, AppDeps } from '../../platform/http/types.ts';
 import { isoInZone } from '../leads/lead-query.ts';
+import { leadDisplayName } from '../leads/leads.mapper.ts';
 import { leads } from '../leads/leads.table.ts';
 import { periodStarts } from './distribution-engine.ts';
 import { distributionRepository as repo } from './distribution.repository.ts';
@@ -142,6 +143,62 @@ export function createSpeedService(deps: AppDeps) {
           ownerName: w.owner_name,
           assignedAt: iso(w.assigned_at)!,
           slaDueAt: iso(w.sla_due_at),
+        })),
+      };
+    },
+
+    /**
+     * The unassigned queue (leads.assign): leads without an owner, not in the trash and not on offer to a group,
+     * oldest first, each with why it waits (its last distribution record) and the version to assign it with.
+     */
+    async unassigned(actor: Actor, limit: number): Promise<z.infer<typeof unassignedQueue>> {
+      const ws = actor.workspaceId;
+      const waiting = sql`l.workspace_id = ${ws} AND l.owner_id IS NULL AND l.deleted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM lead_offers o WHERE o.workspace_id = l.workspace_id AND o.lead_id = l.id AND o.status = 'open')`;
+      const rows = rowsOf<{
+        id: string;
+        first_name: string | null;
+        last_name: string | null;
+        company: string | null;
+        emails: string[];
+        phones: { raw: string }[];
+        source: string | null;
+        campaign: string | null;
+        city: string | null;
+        language: string | null;
+        created_at: string;
+        version: number;
+        reason: (typeof ASSIGNMENT_REASONS)[number] | null;
+        rule_id: string | null;
+        rule_name: string | null;
+      }>(
+        await db.execute(sql`
+          SELECT l.id, l.first_name, l.last_name, l.company, l.emails, l.phones, l.source, l.campaign, l.city, l.language,
+                 l.created_at, l.version, a.reason, a.rule_id, r.name AS rule_name
+          FROM leads l
+          LEFT JOIN LATERAL (
+            SELECT reason, rule_id FROM assignments a
+            WHERE a.workspace_id = l.workspace_id AND a.lead_id = l.id ORDER BY a.at DESC, a.id DESC LIMIT 1
+          ) a ON true
+          LEFT JOIN distribution_rules r ON r.id = a.rule_id AND r.workspace_id = l.workspace_id
+          WHERE ${waiting}
+          ORDER BY l.created_at, l.id
+          LIMIT ${limit}`),
+      );
+      const [count] = rowsOf<{ n: number }>(await db.execute(sql`SELECT count(*)::int AS n FROM leads l WHERE ${waiting}`));
+      return {
+        total: Number(count?.n ?? 0),
+        leads: rows.map((l) => ({
+          id: l.id,
+          name: leadDisplayName({ firstName: l.first_name, lastName: l.last_name, company: l.company, emails: l.emails, phones: l.phones }),
+          source: l.source,
+          campaign: l.campaign,
+          city: l.city,
+          language: l.language,
+          createdAt: iso(l.created_at)!,
+          version: Number(l.version),
+          reason: l.reason,
+          rule: l.rule_id && l.rule_name ? { id: l.rule_id, name: l.rule_name } : null,
         })),
       };
     },

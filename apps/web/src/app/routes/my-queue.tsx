@@ -5,11 +5,11 @@ import { useSession } from '../session';
 
 export function MyQueuePage() {
   const { t } = useTranslation();
-  const { user } = useSession();
+  const { user, can } = useSession();
   return (
     <>
       <PageHeader title={t('distribution.queue.title')} description={t('distribution.queue.description')} />
-      <MyQueue userId={user.id} />
+      <MyQueue userId={user.id} canAssign={can('leads.assign')} />
     </>
   );
 }

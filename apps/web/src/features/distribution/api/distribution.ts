@@ -11,6 +11,7 @@ import {
   leadSpeed,
   simulateResponse,
   speedToLeadTeam,
+  unassignedQueue,
 } from '@leadflow/shared/distribution';
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
@@ -151,6 +152,27 @@ export function useClaimLead() {
     mutationFn: (leadId: string) => api.post(`/leads/${encodeURIComponent(leadId)}/claim`, { schema: claimResponse }),
     onSettled: async () => {
       await queryClient.invalidateQueries({ queryKey: OFFERS_QUERY_KEY });
+      await queryClient.invalidateQueries({ queryKey: SPEED_QUERY_KEY });
+      await queryClient.invalidateQueries({ queryKey: ASSIGNMENT_LOG_QUERY_KEY });
+      await queryClient.invalidateQueries({ queryKey: ['leads'] });
+    },
+  });
+}
+
+export type WaitingLead = z.infer<typeof unassignedQueue>['leads'][number];
+/** Under the speed key: every event that refreshes "waiting now" refreshes the unassigned queue too. */
+export const UNASSIGNED_QUERY_KEY = [...SPEED_QUERY_KEY, 'unassigned'] as const;
+
+export const useUnassignedQueue = () =>
+  useQuery({ ...LIVE, queryKey: UNASSIGNED_QUERY_KEY, queryFn: ({ signal }) => api.get('/distribution/unassigned', { schema: unassignedQueue, signal }) });
+
+/** Gives a waiting lead to someone, on the version the queue read: 409 when someone took it since. */
+export function useAssignWaitingLead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ lead, ownerId }: { lead: WaitingLead; ownerId: string }) =>
+      api.patch(`/leads/${encodeURIComponent(lead.id)}`, { body: { version: lead.version, ownerId } }),
+    onSettled: async () => {
       await queryClient.invalidateQueries({ queryKey: SPEED_QUERY_KEY });
       await queryClient.invalidateQueries({ queryKey: ASSIGNMENT_LOG_QUERY_KEY });
       await queryClient.invalidateQueries({ queryKey: ['leads'] });

@@ -2,7 +2,6 @@ import { Anchor, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine
 import { notifications } from '@mantine/notifications';
 import { IconHandGrab } from '@tabler/icons-react';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadingScreen } from '@/components/loading-screen';
 import { QueryError } from '@/components/query-error';
@@ -11,18 +10,10 @@ import { notifyError, notifySuccess } from '@/lib/notify';
 import type { LeadOffer } from '../api/distribution';
 import { useClaimLead, useOffers, useSpeedToLead } from '../api/distribution';
 import { useDistributionLiveUpdates } from '../hooks/use-distribution-live-updates';
+import { useNow } from '../hooks/use-now';
 import { formatDuration } from '../utils/labels';
 import { MyAssignmentsSection } from './my-assignments';
-
-/** Re-renders every few seconds so waiting times and countdowns move. */
-function useNow(intervalMs = 5_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
+import { UnassignedQueueSection } from './unassigned-queue';
 
 type OfferCardProps = { offer: LeadOffer; now: number; claiming: boolean; disabled: boolean; onClaim: (offer: LeadOffer) => void };
 
@@ -156,12 +147,16 @@ export function NewLeadsSection({ userId }: { userId: string }) {
   );
 }
 
-/** The agent's queue: offers to claim, new leads waiting for a first action, then their assignment history. Live. */
-export function MyQueue({ userId }: { userId: string }) {
+/**
+ * The agent's queue: offers to claim, (for managers) the leads waiting for a manager, new leads waiting for a first
+ * action, then their assignment history. Live.
+ */
+export function MyQueue({ userId, canAssign }: { userId: string; canAssign: boolean }) {
   useDistributionLiveUpdates();
   return (
     <Stack gap="xl">
       <OffersSection />
+      {canAssign ? <UnassignedQueueSection /> : null}
       <NewLeadsSection userId={userId} />
       <MyAssignmentsSection userId={userId} />
     </Stack>

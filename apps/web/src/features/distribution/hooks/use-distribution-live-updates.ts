@@ -6,7 +6,7 @@ import type { LeadOffer } from '../api/distribution';
 import { ASSIGNMENT_LOG_QUERY_KEY, OFFERS_QUERY_KEY, SPEED_QUERY_KEY } from '../api/distribution';
 
 /** Events that change who waits for a first action, how fast the team answers, and the assignment log. */
-const SPEED_EVENTS = ['lead.assigned', 'lead.updated', 'lead.deleted', 'leads.bulk_updated', 'lead.sla_breached', 'lead.moved'] as const;
+const SPEED_EVENTS = ['lead.assigned', 'lead.unassigned', 'lead.created', 'lead.updated', 'lead.deleted', 'leads.bulk_updated', 'lead.sla_breached', 'lead.moved'] as const;
 
 /**
  * Keeps the offers and the "my new leads" queue current: a new offer appears at once; an offer someone else
