@@ -15,7 +15,7 @@ const REGIONAL = ['pt-BR', 'pt-PT', 'en-US', 'en-GB', 'es-MX', 'es-ES', 'es-419'
 const NAME_LOCALES = ['en', 'pt', 'es', 'fr', 'de', 'it'];
 
 /** The longest tag kept (BCP 47 allows long ones; a lead's language needs a language and perhaps a region). */
-export const LANGUAGE_MAX_LENGTH = 35;
+const LANGUAGE_MAX_LENGTH = 35;
 
 const fold = (s: string) =>
   s
@@ -24,6 +24,21 @@ const fold = (s: string) =>
     .toLowerCase()
     .replace(/[\s_.,;:/\\()-]+/g, ' ')
     .trim();
+
+/** One `Intl.DisplayNames` per locale: a list of leads names each row's language, an import checks each cell. */
+const displayNames = new Map<string, Intl.DisplayNames | null>();
+function namesIn(locale: string): Intl.DisplayNames | null {
+  let names = displayNames.get(locale);
+  if (names === undefined) {
+    try {
+      names = new Intl.DisplayNames([locale], { type: 'language', fallback: 'none' });
+    } catch {
+      names = null; // A locale the runtime cannot name in.
+    }
+    displayNames.set(locale, names);
+  }
+  return names;
+}
 
 let names: Map<string, string> | undefined;
 function byName(): Map<string, string> {
@@ -37,13 +52,7 @@ function byName(): Map<string, string> {
   // Base languages first: "Portuguese" is `pt`, not one of its regions.
   for (const tags of [LANGUAGE_CODES, REGIONAL]) {
     for (const tag of tags) {
-      for (const locale of [...NAME_LOCALES, tag]) {
-        try {
-          add(new Intl.DisplayNames([locale], { type: 'language', fallback: 'none' }).of(tag), tag);
-        } catch {
-          // A runtime without that locale's names: the others still count.
-        }
-      }
+      for (const locale of [...NAME_LOCALES, tag]) add(namesIn(locale)?.of(tag), tag);
     }
   }
   return names;
@@ -52,12 +61,7 @@ function byName(): Map<string, string> {
 /** Whether `code` (a primary language subtag) is a language the runtime knows. */
 function knownLanguage(code: string): boolean {
   if (LANGUAGE_CODES.includes(code)) return true;
-  if (code.length !== 3) return false;
-  try {
-    return new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' }).of(code) !== undefined;
-  } catch {
-    return false;
-  }
+  return code.length === 3 && namesIn('en')?.of(code) !== undefined;
 }
 
 /**
@@ -81,9 +85,9 @@ export function parseLanguage(raw: string): string | null | undefined {
 /** A tag's name in the reader's language ("Portuguese (Brazil)"), or the tag itself when the runtime has none. */
 export function languageName(tag: string, locale: string): string {
   try {
-    return new Intl.DisplayNames([locale], { type: 'language', fallback: 'none' }).of(tag) ?? tag;
+    return namesIn(locale)?.of(tag) ?? tag;
   } catch {
-    return tag;
+    return tag; // Not a well-formed tag (an old or hand-written value).
   }
 }
 

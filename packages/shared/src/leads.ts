@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime } from './dates.ts';
-import { LANGUAGE_MAX_LENGTH, parseLanguage } from './language.ts';
+import { parseLanguage } from './language.ts';
 
 /** Standard lead fields that lists can filter, sort, show as columns and export. */
 export const LEAD_STANDARD_FIELDS = [
@@ -131,7 +131,7 @@ export const leadLanguage = z
       ctx.addIssue({ code: 'custom', message: 'Not a language: use a code like en or pt-BR, or a name like Spanish' });
       return z.NEVER;
     }
-    return tag === null ? null : tag.slice(0, LANGUAGE_MAX_LENGTH);
+    return tag;
   });
 
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();

@@ -415,7 +415,8 @@ export function createDistributionService(deps: AppDeps) {
     await writeAudit(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, action, entityType: 'distribution_rule', entityId: id, ...values, ip: actor.ip });
   }
 
-  async function availabilityViews(workspaceId: string, onlyUserId: string | null): Promise<AvailabilityView[]> {
+  /** Each member's availability now, judged in the workspace's zone (`timeZone`, for the caller's "today"). */
+  async function availabilityViews(workspaceId: string, onlyUserId: string | null): Promise<{ views: AvailabilityView[]; timeZone: string }> {
     const where = [eq(memberships.workspaceId, workspaceId), eq(memberships.status, 'active')];
     if (onlyUserId) where.push(eq(memberships.userId, onlyUserId));
       const members = await db
@@ -427,7 +428,7 @@ export function createDistributionService(deps: AppDeps) {
       const rows = await repo.availability(db, workspaceId, members.map((m) => m.id));
       const timeZone = await repo.workspaceTimeZone(db, workspaceId);
       const now = deps.now();
-      return members.map((m) => {
+      const views = members.map((m) => {
         const a = rows.get(m.id);
         const availability = { paused: a?.paused ?? false, workingHours: a?.workingHours ?? null, outOfOffice: a?.outOfOffice ?? [] };
         const reason = unavailableReason(
@@ -438,6 +439,7 @@ export function createDistributionService(deps: AppDeps) {
         );
         return { userId: m.id, name: m.name, ...availability, availableNow: reason === null, unavailableReason: reason };
       });
+      return { views, timeZone };
   }
 
   return {
@@ -530,8 +532,8 @@ export function createDistributionService(deps: AppDeps) {
     /** Managers see every active member; others only themselves. */
     async listAvailability(actor: Actor): Promise<{ agents: AvailabilityView[]; today: string }> {
       const manager = actor.permissions.has('distribution.manage') || actor.permissions.has('leads.assign');
-      const agents = await availabilityViews(actor.workspaceId, manager ? null : actor.userId);
-      return { agents, today: dayInZone(deps.now(), await repo.workspaceTimeZone(db, actor.workspaceId)) };
+      const { views, timeZone } = await availabilityViews(actor.workspaceId, manager ? null : actor.userId);
+      return { agents: views, today: dayInZone(deps.now(), timeZone) };
     },
     /**
      * An agent pauses or resumes themself; working hours and out-of-office days are set by managers (who may
@@ -573,7 +575,7 @@ export function createDistributionService(deps: AppDeps) {
           ip: actor.ip,
         });
       });
-      return (await availabilityViews(actor.workspaceId, userId))[0]!;
+      return (await availabilityViews(actor.workspaceId, userId)).views[0]!;
     },
 
     /** Assignment history of a lead, newest first; the lead must be visible to the actor. */

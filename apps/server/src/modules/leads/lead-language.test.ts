@@ -99,9 +99,7 @@ describe('lead language (API and database)', () => {
 
     res = await owner.patch(`/api/v1/leads/${lead.id}`, { version, language: 'Klingon' });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.details ?? res.json().error).toEqual(expect.anything());
-    expect(JSON.stringify(res.json())).toContain('language');
-    expect(JSON.stringify(res.json())).toContain('Not a language');
+    expect(res.json().error).toMatchObject({ field: 'language', message: expect.stringContaining('Not a language') });
     const stored = (await owner.get(`/api/v1/leads/${lead.id}`)).json();
     expect(stored).toMatchObject({ language: 'pt-BR', version });
 
